@@ -1,0 +1,292 @@
+"""Turn reader records into one document's RDF graph, with provenance for every fact.
+
+Each fact `s p o` is written as a triple and as an `rdf:Statement` that names the cells it
+came from (`prov:wasDerivedFrom`), the name as written, and how it was linked. IRIs are
+derived from the document and its content only, so re-ingesting gives an isomorphic graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from ingest.linker import Link, Linker
+from ingest.records import Cell, Mention, Strategy, StrategySection, Summary
+from ingest.text import match_key, one_line
+from kg.namespaces import EQ, ID, PREFIXES, entity_iri, theme_iri
+
+_ROW_TEXT = {"WHAT": EQ.what, "WHO": EQ.who, "WHEN": EQ.when, "HOW": EQ.how, "WHY": EQ.why,
+             "DPS": EQ.dpsText}
+_NEW_CONCEPT = {"policy-area": (EQ.PolicyArea, "policy-areas")}
+_SUMMARY_TEXT = {"aim": EQ.aim, "background": EQ.background, "beneficiaries": EQ.beneficiaryText}
+
+
+@dataclass
+class BuildReport:
+    """What one document added: entities by kind and the names nothing matched."""
+
+    document: str
+    kind: str
+    dps: set[str] = field(default_factory=set)
+    bodies: set[str] = field(default_factory=set)
+    activities: int = 0
+    unreconciled: list[str] = field(default_factory=list)
+    triples: int = 0
+
+
+class DocumentGraph:
+    """Builds the named graph of one document."""
+
+    def __init__(self, doc: URIRef, linker: Linker) -> None:
+        self.doc = doc
+        self.linker = linker
+        self.graph = Graph(identifier=doc)
+        for prefix, namespace in PREFIXES.items():
+            self.graph.bind(prefix, namespace)
+
+    def cell(self, cell: Cell) -> URIRef:
+        """Add a source cell and return its IRI (`<doc>/cell/<line>-<column>`)."""
+        iri = URIRef(f"{self.doc}/cell/{cell.line}-{cell.column.lower()}")
+        g = self.graph
+        g.add((iri, RDF.type, EQ.Cell))
+        g.add((iri, DCTERMS.isPartOf, self.doc))
+        g.add((iri, EQ.column, Literal(cell.column)))
+        g.add((iri, EQ.line, Literal(cell.line)))
+        g.add((iri, EQ.text, Literal(cell.text)))
+        if cell.row is not None:
+            g.add((iri, EQ.rowNumber, Literal(cell.row)))
+        return iri
+
+    def fact(self, s: URIRef, p: URIRef, o: URIRef, cells: tuple[Cell, ...] | list[Cell],
+             written: str | None = None, matched_by: str | None = None,
+             level: str | None = None, activity: URIRef | None = None,
+             qualifier: str | None = None) -> None:
+        """Add `s p o` and the statement that says where it came from."""
+        g = self.graph
+        g.add((s, p, o))
+        digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
+        statement = URIRef(f"{self.doc}/statement/{digest}")
+        g.add((statement, RDF.type, RDF.Statement))
+        g.add((statement, RDF.subject, s))
+        g.add((statement, RDF.predicate, p))
+        g.add((statement, RDF.object, o))
+        for cell in cells:
+            g.add((statement, PROV.wasDerivedFrom, self.cell(cell)))
+        if written:
+            g.add((statement, EQ.mentionText, Literal(written)))
+        if matched_by:
+            g.add((statement, EQ.matchedBy, Literal(matched_by)))
+        if level:
+            g.add((statement, EQ.level, entity_iri("level", level)))
+        if activity is not None:
+            g.add((statement, EQ.activity, activity))
+        if qualifier:
+            g.add((statement, EQ.qualifier, Literal(qualifier)))
+
+    def dp(self, link: Link, round_: int | None) -> URIRef:
+        """Add a DP's own triples; return its IRI."""
+        iri = URIRef(link.iri)
+        self.graph.add((iri, RDF.type, EQ.DevelopmentPartnership))
+        self.graph.add((iri, RDFS.label, Literal(link.label)))
+        if round_:
+            self.graph.add((iri, EQ.round, Literal(round_)))
+        return iri
+
+    def body(self, link: Link) -> URIRef:
+        """Return a body's IRI, adding a new (unreconciled) body's triples when needed."""
+        iri = URIRef(link.iri)
+        if link.is_new:
+            self.graph.add((iri, RDF.type, EQ.Body))
+            self.graph.add((iri, RDFS.label, Literal(link.label)))
+            self.graph.add((iri, EQ.reconciled, Literal(False)))
+            self.graph.add((iri, EQ.bodyType, entity_iri("body-type", "unknown")))
+        return iri
+
+    def concept(self, link: Link, kind: str) -> URIRef:
+        """Return a concept's IRI, adding a new (unreconciled) concept's triples when needed."""
+        iri = URIRef(link.iri)
+        if link.is_new:
+            cls, scheme = _NEW_CONCEPT[kind]
+            for triple in ((iri, RDF.type, cls), (iri, RDF.type, SKOS.Concept),
+                           (iri, RDFS.label, Literal(link.label, lang="en")),
+                           (iri, SKOS.prefLabel, Literal(link.label, lang="en")),
+                           (iri, SKOS.inScheme, URIRef(f"{ID}scheme/{scheme}")),
+                           (iri, EQ.reconciled, Literal(False))):
+                self.graph.add(triple)
+        return iri
+
+    def document(self, cls: URIRef, title: str, path: str, text: str, sha256: str) -> None:
+        """Add the document's own triples."""
+        g = self.graph
+        g.add((self.doc, RDF.type, EQ.Document))
+        g.add((self.doc, RDF.type, cls))
+        g.add((self.doc, RDFS.label, Literal(title)))
+        g.add((self.doc, DCTERMS.title, Literal(title)))
+        g.add((self.doc, EQ.fileName, Literal(path.rsplit("/", 1)[-1])))
+        g.add((self.doc, EQ.sha256, Literal(sha256)))
+        g.add((self.doc, EQ.content, Literal(text)))
+
+
+def build_strategy(doc: URIRef, strategy: Strategy, text: str, linker: Linker) -> tuple[Graph, BuildReport]:
+    """Build the graph of a thematic mainstreaming strategy."""
+    out = DocumentGraph(doc, linker)
+    report = BuildReport(document=str(doc), kind="strategy")
+    out.document(EQ.MainstreamingStrategy, strategy.title, strategy.path, text,
+                 hashlib.sha256(text.encode()).hexdigest())
+    title_cell = Cell(column="title", line=_title_line(text), text=strategy.title)
+    theme = theme_iri(strategy.theme) if strategy.theme else None
+    if theme is not None:
+        out.fact(doc, EQ.theme, theme, [title_cell])
+    if strategy.round:
+        out.graph.add((doc, EQ.round, Literal(strategy.round)))
+    if strategy.year:
+        out.graph.add((doc, EQ.year, Literal(str(strategy.year), datatype=XSD.gYear)))
+    for section in strategy.sections:
+        _build_section(out, report, strategy, section, theme, title_cell)
+    report.triples = len(out.graph)
+    return out.graph, report
+
+
+def _build_section(out: DocumentGraph, report: BuildReport, strategy: Strategy,
+                   section: StrategySection, theme: URIRef | None, title_cell: Cell) -> None:
+    """Add one policy-area section: the activity, its rows, DPs, audiences and targets."""
+    g, doc, linker = out.graph, out.doc, out.linker
+    slug = str(doc).rsplit("/", 1)[-1]
+    activity = entity_iri("activity", f"{slug}-{section.number if section.number is not None else 0}")
+    report.activities += 1
+    g.add((activity, RDF.type, EQ.MainstreamingActivity))
+    g.add((activity, RDFS.label, Literal(_activity_label(section, strategy))))
+    g.add((activity, DCTERMS.isPartOf, doc))
+    if section.number is not None:
+        g.add((activity, EQ.sectionNumber, Literal(section.number)))
+    heading_cells = [section.title_cell] if section.title_cell else [title_cell]
+    area_link = linker.concept_for_title("policy_area", "policy-area", section.title)
+    area = out.concept(area_link, "policy-area")
+    out.fact(activity, EQ.policyArea, area, heading_cells, written=section.title,
+             matched_by=area_link.matched_by)
+    if theme is not None:
+        out.fact(activity, EQ.theme, theme, [title_cell])
+    for row in section.rows:
+        row_iri = URIRef(f"{doc}/row/{row.number}")
+        g.add((row_iri, RDF.type, EQ.StrategyRow))
+        g.add((row_iri, DCTERMS.isPartOf, activity))
+        g.add((row_iri, EQ.rowNumber, Literal(row.number)))
+        g.add((row_iri, EQ.line, Literal(row.line)))
+        g.add((activity, EQ.row, row_iri))
+        for column, cell in row.cells.items():
+            out.cell(cell)
+            if column in _ROW_TEXT:
+                g.add((row_iri, _ROW_TEXT[column], Literal(one_line(cell.text))))
+            if column == "HOW":
+                for method in linker.concepts("method", cell.text):
+                    out.fact(activity, EQ.method, URIRef(method.iri), [cell], written=method.written)
+    dps = _section_dps(out, report, section, theme, strategy.round, activity, area, title_cell)
+    bodies = _section_audiences(out, report, section, activity)
+    for dp, dp_cells in dps:
+        for body, mention, link in bodies:
+            out.fact(dp, EQ.targets, body, dp_cells + mention.cells, written=link.written,
+                     level=mention.level, activity=activity)
+
+
+def _section_dps(out: DocumentGraph, report: BuildReport, section: StrategySection,
+                 theme: URIRef | None, round_: int | None, activity: URIRef, area: URIRef,
+                 title_cell: Cell) -> list[tuple[URIRef, tuple[Cell, ...]]]:
+    """Add the DPs a section names; return them with the cells that name them."""
+    dps: dict[URIRef, tuple[Cell, ...]] = {}
+    for mention in section.dps:
+        for link in out.linker.dps(mention.text):
+            dp = out.dp(link, round_)
+            report.dps.add(str(dp))
+            out.fact(activity, EQ.involves, dp, mention.cells, written=link.written)
+            if link.lead:
+                out.fact(activity, EQ.lead, dp, mention.cells, written=link.written)
+            out.fact(dp, EQ.policyArea, area, mention.cells, activity=activity)
+            if theme is not None:
+                out.fact(dp, EQ.theme, theme, (title_cell,) + mention.cells)
+            dps[dp] = dps.get(dp, ()) + tuple(c for c in mention.cells if c not in dps.get(dp, ()))
+    return list(dps.items())
+
+
+def _section_audiences(out: DocumentGraph, report: BuildReport, section: StrategySection,
+                       activity: URIRef) -> list[tuple[URIRef, Mention, Link]]:
+    """Add the bodies a section's WHO cells name; return them with their mentions."""
+    bodies = []
+    for mention in section.audiences:
+        for link in out.linker.bodies(mention.text):
+            body = out.body(link)
+            report.bodies.add(str(body))
+            if link.is_new and link.written not in report.unreconciled:
+                report.unreconciled.append(link.written)
+            out.fact(activity, EQ.audience, body, mention.cells, written=link.written,
+                     matched_by=link.matched_by, level=mention.level, qualifier=mention.qualifier)
+            bodies.append((body, mention, link))
+    return bodies
+
+
+def _activity_label(section: StrategySection, strategy: Strategy) -> str:
+    """Label an activity by its section title and its strategy's theme and year."""
+    source = " ".join(part for part in (
+        f"Theme {strategy.theme}" if strategy.theme else "", "strategy",
+        str(strategy.year) if strategy.year else "") if part)
+    return f"{section.title} ({source})"
+
+
+def _title_line(text: str) -> int:
+    """Return the 1-based line of a document's first non-empty line."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            return number
+    return 1
+
+
+def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker) -> tuple[Graph, BuildReport]:
+    """Build the graph of a DP summary."""
+    out = DocumentGraph(doc, linker)
+    report = BuildReport(document=str(doc), kind="summary")
+    link = linker.dp(summary.dp_name)
+    dp = out.dp(link, summary.round)
+    report.dps.add(str(dp))
+    title = summary.title or f"{link.label} DP summary"
+    out.document(EQ.DPSummary, title, summary.path, text, hashlib.sha256(text.encode()).hexdigest())
+    name_cell = next((c for c in summary.sections if c.line <= summary.dp_line), summary.sections[0])
+    out.fact(doc, DCTERMS.subject, dp, [name_cell], written=summary.dp_name)
+    for cell in summary.sections:
+        out.cell(cell)
+        if cell.column in _SUMMARY_TEXT:
+            out.graph.add((dp, _SUMMARY_TEXT[cell.column], Literal(one_line(cell.text))))
+        for region in linker.concepts("region", cell.text):
+            if cell.column in ("aim", "background", "region", "intro", "partners"):
+                out.fact(dp, EQ.region, URIRef(region.iri), [cell], written=region.written)
+        if cell.column == "beneficiaries":
+            for group in linker.concepts("group", cell.text):
+                out.fact(dp, EQ.beneficiaryGroup, URIRef(group.iri), [cell], written=group.written)
+        if cell.column in ("aim", "objectives", "background", "outcomes", "activities", "intro"):
+            for mentioned in linker.bodies_in_prose(cell.text) + linker.concepts("policy", cell.text):
+                if match_key(mentioned.written) == match_key(link.label):
+                    continue  # the DP's own name, not a body it mentions
+                out.fact(dp, EQ.mentions, URIRef(mentioned.iri), [cell], written=mentioned.written)
+                if mentioned.iri.startswith(f"{ID}body/"):
+                    report.bodies.add(mentioned.iri)
+        if summary.theme and f"Theme {summary.theme}" in cell.text:
+            out.fact(dp, EQ.theme, theme_iri(summary.theme), [cell])
+    objectives = summary.section("objectives")
+    for item in summary.objectives:
+        out.graph.add((dp, EQ.objective, Literal(item)))
+    outcomes_cell = summary.section("outcomes")
+    for number, outcome in enumerate(summary.outcomes, start=1):
+        node = URIRef(f"{doc}/outcome/{number}")
+        g = out.graph
+        g.add((node, RDF.type, EQ.Outcome))
+        g.add((node, EQ.text, Literal(outcome.text)))
+        for predicate, value in ((EQ.quantity, outcome.quantity), (EQ.qualifier, outcome.qualifier),
+                                 (EQ.unit, outcome.unit), (EQ.period, outcome.period)):
+            if value is not None:
+                g.add((node, predicate, Literal(value)))
+        out.fact(dp, EQ.outcome, node, [outcomes_cell] if outcomes_cell else [])
+    if objectives is not None and not summary.objectives:
+        out.graph.add((dp, EQ.objective, Literal(one_line(objectives.text))))
+    report.triples = len(out.graph)
+    return out.graph, report

@@ -1,0 +1,216 @@
+"""Resolve names as written to entities: bodies, DPs and concepts.
+
+A name is looked up whole (label, abbreviation, alias, known typo); an unseparated list
+(`Home Office NHS`) is split by the longest known names; a near miss (`OPDM`) is matched
+when only one entity is one edit away; anything else becomes a new entity flagged as not
+reconciled, so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.gazetteer import Entry, Found, Gazetteer, NameIndex
+from ingest.summary_reader import clean_dp_name
+from ingest.text import match_key
+from kg.namespaces import entity_iri, slugify
+
+_TOKEN = re.compile(r"[^\s/]+")
+_ACRONYM = re.compile(r"^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
+_CONNECTORS = {"and", "or", "plus"}
+_DP_WORDS = re.compile(r"\b(?:DPs?|D\.P\.|Development\s+Partnerships?)\b", re.IGNORECASE)
+_NOISE_ONLY = {"other", "various", "relevant", "all", "the", "and", "etc", "e", "g", "eg", "of"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A name as written, resolved to an entity; `matched_by` is 'new' for unreconciled ones."""
+
+    iri: str
+    label: str
+    written: str
+    matched_by: str
+    lead: bool = False
+
+    @property
+    def is_new(self) -> bool:
+        """Tell whether the entity was made from this mention (not reconciled)."""
+        return self.matched_by == "new"
+
+
+def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
+    """Split text into tokens (kept with their spans) and their match keys."""
+    spans = [m for m in _TOKEN.finditer(text) if match_key(m.group(0).rstrip("*"))]
+    return spans, [match_key(m.group(0).rstrip("*")) for m in spans]
+
+
+def _slice(text: str, spans: list[re.Match[str]], start: int, end: int) -> str:
+    """Return the original text covered by tokens [start, end)."""
+    return text[spans[start].start():spans[end - 1].end()]
+
+
+class Linker:
+    """Resolves mentions against the gazetteer and the DPs known so far."""
+
+    def __init__(self, gazetteer: Gazetteer, dps: NameIndex | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.dp_index = dps or NameIndex()
+        self._known_body_iris = gazetteer.bodies.iris()
+        self._fuzzy_cache: dict[str, Entry | None] = {}
+
+    # ---- bodies ----
+
+    def bodies(self, text: str) -> list[Link]:
+        """Resolve one audience list item to one or more bodies.
+
+        An unseparated list is split when every part is a known name, or when the known parts
+        are abbreviations (`DTI Foo Board`); parts joined by 'and' are resolved one by one
+        when the whole is unknown.
+        """
+        name = text.replace("*", "").strip()
+        index = self.gazetteer.bodies
+        whole = index.get(name)
+        if whole is not None:
+            return [self._link(whole, name, whole.how)]
+        spans, keys = _tokens(name)
+        found = index.scan(keys)
+        if found and self._split_is_sound(spans, keys, found):
+            return self._split_links(name, spans, keys, found)
+        parts = [part for part in re.split(r"\s+(?:and|&)\s+", name) if part.strip()]
+        if len(parts) > 1 and any(index.get(p) or self._fuzzy(p) for p in parts):
+            return [link for part in parts for link in self.bodies(part)]
+        near = self._fuzzy(name)
+        if near is not None:
+            return [self._link(near, name, "fuzzy")]
+        return [self._new_body(name)]
+
+    def _split_is_sound(self, spans: list[re.Match[str]], keys: list[str], found: list[Found]) -> bool:
+        """Accept a split if it covers every word, or its known parts are abbreviations."""
+        covered = {i for f in found for i in range(f.start, f.end)}
+        rest = [i for i in range(len(keys)) if i not in covered and keys[i] not in _CONNECTORS]
+        if not rest:
+            return len(found) > 1 or found[0].end - found[0].start < len(keys)
+        return all(f.end - f.start == 1 and _ACRONYM.match(spans[f.start].group(0)) for f in found)
+
+    def _split_links(self, name: str, spans: list[re.Match[str]], keys: list[str],
+                     found: list[Found]) -> list[Link]:
+        """Turn a split into links: known parts, and new bodies for the words between them."""
+        links: list[Link] = []
+        position = 0
+        for item in found + [Found(len(keys), len(keys), Entry("", "", "label"))]:
+            gap = [i for i in range(position, item.start) if keys[i] not in _CONNECTORS]
+            if gap and not all(keys[i] in _NOISE_ONLY for i in gap):
+                links.append(self._new_body(_slice(name, spans, gap[0], gap[-1] + 1)))
+            if item.entry.iri:
+                links.append(self._link(item.entry, _slice(name, spans, item.start, item.end),
+                                        item.entry.how))
+            position = item.end
+        return links
+
+    def _fuzzy(self, name: str) -> Entry | None:
+        key = match_key(name)
+        if key not in self._fuzzy_cache:
+            self._fuzzy_cache[key] = self.gazetteer.bodies.fuzzy(name)
+        return self._fuzzy_cache[key]
+
+    def _new_body(self, name: str) -> Link:
+        slug = slugify(name)
+        iri = str(entity_iri("body", slug))
+        if iri in self._known_body_iris:
+            iri = str(entity_iri("body", slug + "-unreconciled"))
+        return Link(iri=iri, label=name, written=name, matched_by="new")
+
+    @staticmethod
+    def _link(entry: Entry, written: str, how: str) -> Link:
+        return Link(iri=entry.iri, label=entry.label, written=written, matched_by=how)
+
+    # ---- DPs ----
+
+    def dp(self, name: str) -> Link:
+        """Resolve one DP name (from a summary or an override); new DPs are remembered."""
+        name = clean_dp_name(name)
+        known = self.dp_index.get(name)
+        if known is not None:
+            return Link(iri=known.iri, label=known.label, written=name, matched_by=known.how)
+        iri = str(entity_iri("dp", slugify(name)))
+        self.dp_index.add(name, Entry(iri, name, "label"))
+        return Link(iri=iri, label=name, written=name, matched_by="new")
+
+    def dps(self, text: str) -> list[Link]:
+        """Resolve a 'DPs involved' item, splitting unseparated lists ('NESEP SEEM SEASY').
+
+        Known DP names are found first (longest first); the words left are split so that an
+        all-capitals word stands alone and other runs of words make one name. A `*` on a
+        word marks that DP as willing to lead.
+        """
+        text = _DP_WORDS.sub(" ", text)
+        spans, keys = _tokens(text)
+        found = self.dp_index.scan(keys)
+        pieces: list[tuple[int, int]] = []
+        position = 0
+        for item in found + [Found(len(keys), len(keys), Entry("", "", "label"))]:
+            pieces.extend(_split_unknown(spans, position, item.start))
+            if item.entry.iri:
+                pieces.append((item.start, item.end))
+            position = item.end
+        links = []
+        for start, end in pieces:
+            written = _slice(text, spans, start, end)
+            lead = "*" in written
+            link = self.dp(written)
+            links.append(Link(link.iri, link.label, clean_dp_name(written), link.matched_by, lead))
+        return links
+
+    # ---- concepts ----
+
+    def concepts(self, scheme: str, text: str) -> list[Link]:
+        """Return every concept of a scheme named in a text, once each, in order."""
+        spans, keys = _tokens(text)
+        links: dict[str, Link] = {}
+        for item in self.gazetteer.concepts[scheme].scan(keys):
+            written = _slice(text, spans, item.start, item.end)
+            links.setdefault(item.entry.iri, Link(item.entry.iri, item.entry.label, written,
+                                                  item.entry.how))
+        return list(links.values())
+
+    def concept_for_title(self, scheme: str, kind: str, title: str) -> Link:
+        """Return the concept a heading names (its longest known label), or a new one."""
+        _spans, keys = _tokens(title)
+        found = self.gazetteer.concepts[scheme].scan(keys)
+        if found:
+            best = max(found, key=lambda f: (f.end - f.start, -f.start))
+            return Link(best.entry.iri, best.entry.label, title, best.entry.how)
+        return Link(str(entity_iri(kind, slugify(title))), title, title, "new")
+
+    def bodies_in_prose(self, text: str) -> list[Link]:
+        """Return named bodies (not kinds) a running text mentions, written with a capital."""
+        spans, keys = _tokens(text)
+        links: dict[str, Link] = {}
+        for item in self.gazetteer.bodies.scan(keys):
+            written = re.sub(r"^the\s+", "", _slice(text, spans, item.start, item.end), flags=re.I)
+            if item.entry.kind or not written[:1].isupper():
+                continue
+            if item.end - item.start == 1 and not _ACRONYM.match(written) and item.entry.how != "label":
+                continue
+            links.setdefault(item.entry.iri, self._link(item.entry, written, item.entry.how))
+        return list(links.values())
+
+
+def _split_unknown(spans: list[re.Match[str]], start: int, end: int) -> list[tuple[int, int]]:
+    """Split unknown DP words: an all-capitals word alone, other runs of words together."""
+    pieces: list[tuple[int, int]] = []
+    run_start: int | None = None
+    for i in range(start, end):
+        word = spans[i].group(0)
+        if _ACRONYM.match(word):
+            if run_start is not None:
+                pieces.append((run_start, i))
+                run_start = None
+            pieces.append((i, i + 1))
+        elif run_start is None:
+            run_start = i
+    if run_start is not None:
+        pieces.append((run_start, end))
+    return [(s, e) for s, e in pieces if match_key(" ".join(sp.group(0) for sp in spans[s:e]))
+            not in _NOISE_ONLY]

@@ -1,0 +1,263 @@
+"""The quad store: one named graph per document, the curated data in its own graph.
+
+The store is opened from a location: a directory path (an embedded, persistent Oxigraph
+store: the default), `memory:` for a throw-away one. Everything else in the code talks to
+the `Store` here, never to pyoxigraph, so the engine can change behind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.namespaces import CURATED_GRAPH, EQ, sparql_prefixes
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written (in use, unreadable, bad location)."""
+
+
+class QueryError(ValueError):
+    """A SPARQL query is malformed or not allowed; the message says why."""
+
+
+#: RDF serialisation formats by the names users give them.
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+#: SPARQL results formats by name.
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def to_rdflib(term: Any) -> Node:
+    """Convert a pyoxigraph term to the equivalent rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)  # a plain literal is an xsd:string in RDF 1.1
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    """Convert an rdflib term to the equivalent pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+@dataclass
+class SelectResult:
+    """Rows of a SELECT query as rdflib terms (None where a variable is unbound)."""
+
+    variables: list[str]
+    rows: list[dict[str, Node | None]]
+
+
+class Store:
+    """An Oxigraph quad store with the operations equal-kg needs."""
+
+    def __init__(self, engine: ox.Store, location: str) -> None:
+        self._engine = engine
+        self.location = location
+
+    # ---- reading ----
+
+    def _run(self, sparql: str) -> Any:
+        try:
+            return self._engine.query(sparql_prefixes() + sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        except (ValueError, OSError, RuntimeError) as error:
+            raise QueryError(f"query failed: {error}") from None
+
+    def select(self, sparql: str) -> SelectResult:
+        """Run a SELECT query over the union of all graphs; standard prefixes are declared."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        variables = [v.value for v in result.variables]
+        rows = [{name: (to_rdflib(solution[name]) if solution[name] is not None else None)
+                 for name in variables} for solution in result]
+        return SelectResult(variables, rows)
+
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK query over the union of all graphs."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query; return the triples as an rdflib Graph."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                       to_rdflib(triple.object)))
+        return graph
+
+    def query_serialized(self, sparql: str, results_format: str = "json",
+                         graph_format: str = "turtle") -> tuple[str, bytes]:
+        """Run any query and serialise its answer; return (query form, bytes).
+
+        The query form is 'select', 'ask' or 'graph'; SELECT and ASK answers use
+        `results_format`, CONSTRUCT and DESCRIBE answers `graph_format`.
+        """
+        result = self._run(sparql)
+        if isinstance(result, ox.QueryTriples):
+            return "graph", result.serialize(format=RDF_FORMATS[graph_format])
+        form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
+        return form, result.serialize(format=RESULT_FORMATS[results_format])
+
+    def graphs(self) -> list[str]:
+        """Return the IRIs of all named graphs."""
+        return sorted(graph.value for graph in self._engine.named_graphs()
+                      if isinstance(graph, ox.NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        """Tell whether a named graph exists and holds triples."""
+        node = ox.NamedNode(graph)
+        return any(True for _ in self._engine.quads_for_pattern(None, None, None, node))
+
+    def graph(self, graph: str) -> Graph:
+        """Return a copy of one named graph as an rdflib Graph."""
+        out = Graph(identifier=URIRef(graph))
+        for quad in self._engine.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            out.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return out
+
+    def count(self, graph: str | None = None) -> int:
+        """Count the quads in one named graph, or in the whole store."""
+        node = ox.NamedNode(graph) if graph else None
+        return sum(1 for _ in self._engine.quads_for_pattern(None, None, None, node))
+
+    def dump(self, fmt: str) -> bytes:
+        """Serialise the whole store (quad formats) or the union of its graphs (triple formats)."""
+        rdf_format = RDF_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            return self._engine.dump(format=rdf_format)
+        buffer = io.BytesIO()
+        triples = self._engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                     use_default_graph_as_union=True)
+        buffer.write(triples.serialize(format=rdf_format))
+        return buffer.getvalue()
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, str]]:
+        """Yield every quad as rdflib terms and its graph IRI."""
+        for quad in self._engine:
+            yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
+                   quad.graph_name.value)
+
+    # ---- writing ----
+
+    def replace_graph(self, graph: str, triples: Graph) -> None:
+        """Replace a named graph's content with `triples`, atomically.
+
+        Readers see the old graph or the new one, never a mix: the drop and the insert run
+        as one SPARQL update, which Oxigraph applies in a single transaction.
+        """
+        data = triples.serialize(format="nt")
+        update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data}\n}} }}"
+        try:
+            self._engine.update(update)
+        except (OSError, ValueError, SyntaxError) as error:
+            raise StoreError(f"could not write graph <{graph}>: {error}") from None
+
+    def remove_graph(self, graph: str) -> bool:
+        """Remove a named graph; return False if it did not exist."""
+        if not self.has_graph(graph):
+            return False
+        self._engine.update(f"DROP SILENT GRAPH <{graph}>")
+        return True
+
+    def close(self) -> None:
+        """Flush and release the store."""
+        with contextlib.suppress(OSError, RuntimeError):  # read-only stores cannot flush
+            self._engine.flush()
+        del self._engine
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(location: str | Path, read_only: bool = False) -> Store:
+    """Open the store at a location: a directory path, `file://` URL, or `memory:`.
+
+    Raises:
+        StoreError: the location is in use by another process, unreadable, or unknown.
+    """
+    text = str(location)
+    if text in ("memory:", ":memory:"):
+        return Store(ox.Store(), text)
+    if text.startswith("file://"):
+        text = text[len("file://"):]
+    elif "://" in text:
+        raise StoreError(f"unsupported store location {text!r}: give a directory path, "
+                         "file:// URL or memory:")
+    path = Path(text).expanduser()
+    try:
+        if read_only:
+            engine = ox.Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            engine = ox.Store(str(path))
+    except OSError as error:
+        message = str(error)
+        if "lock" in message.lower():
+            message = "the store is in use by another process (a running `kg serve` or ingest)"
+        raise StoreError(f"cannot open store at {path}: {message}") from None
+    return Store(engine, str(path))
+
+
+def ensure_reference(store: Store, reference: Graph, digest: str) -> bool:
+    """Load the curated graph into the store unless this version is there; True if written.
+
+    The version is the digest of the curated Turtle, kept as `eq:sha256` on the graph's IRI.
+    """
+    marker = f"ASK {{ GRAPH <{CURATED_GRAPH}> {{ <{CURATED_GRAPH}> eq:sha256 \"{digest}\" }} }}"
+    if store.ask(marker):
+        return False
+    graph = Graph()
+    graph += reference
+    graph.add((CURATED_GRAPH, EQ.sha256, Literal(digest)))
+    store.replace_graph(str(CURATED_GRAPH), graph)
+    return True

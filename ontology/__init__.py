@@ -1,0 +1,1 @@
+"""The equal-kg vocabulary, SHACL shapes, concept schemes and bodies gazetteer (Turtle data only)."""

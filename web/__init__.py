@@ -1,0 +1,1 @@
+"""Front ends: the Flask web application and the `kg` command line, over `kg` and `ingest`."""

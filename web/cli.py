@@ -1,0 +1,199 @@
+"""The `kg` command: a thin layer over the same functions the web app uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from ingest.pipeline import IngestResult, ingest_paths, remove_document, sample_corpus
+from kg.export import FORMATS, export_store
+from kg.queries import dps_targeting, resolve_body, stats
+from kg.results import table
+from kg.settings import Settings
+from kg.store import QueryError, Store, StoreError, open_store
+from kg.validate import validate_store
+
+STORE_HELP = "Store directory (default: $KG_STORE, else ~/.local/share/equal-kg/store)."
+
+
+def _open(store: str | None, read_only: bool = False) -> Store:
+    """Open the store named by --store or the settings, or exit with the reason."""
+    settings = Settings.from_env(store=store)
+    try:
+        return open_store(settings.store, read_only=read_only)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="equal-kg")
+def main() -> None:
+    """equal-kg: a knowledge graph of EQUAL Development Partnerships and who they target."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--store", help=STORE_HELP)
+@click.option("--dp-name", help="Name of the DP a summary describes, when its text does not say.")
+@click.option("--sample", is_flag=True, help="Also ingest the bundled sample corpus.")
+def ingest(paths: tuple[Path, ...], store: str | None, dp_name: str | None, sample: bool) -> None:
+    """Ingest documents (files or folders): DP summaries and mainstreaming strategies."""
+    targets = list(paths) + ([sample_corpus()] if sample else [])
+    if not targets:
+        raise click.UsageError("give files or folders to ingest, or --sample")
+    with _open(store) as kg_store:
+        result = _ingest_with_progress(kg_store, targets, dp_name)
+    _print_ingest(result)
+    if result.errors:
+        sys.exit(1)
+
+
+def _ingest_with_progress(store: Store, targets: list[Path], dp_name: str | None) -> IngestResult:
+    """Ingest, showing a progress bar on a terminal."""
+    from ingest.pipeline import expand_paths
+
+    total = len(expand_paths(targets))
+    if not sys.stderr.isatty() or total < 5:
+        return ingest_paths(store, targets, dp_name)
+    with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
+        return ingest_paths(store, targets, dp_name, progress=lambda _path: bar.update(1))
+
+
+def _print_ingest(result: IngestResult) -> None:
+    """Print what was loaded and what was refused."""
+    dps = set().union(*(r.dps for r in result.reports)) if result.reports else set()
+    bodies = set().union(*(r.bodies for r in result.reports)) if result.reports else set()
+    unreconciled = sorted({name for r in result.reports for name in r.unreconciled})
+    click.echo(f"Loaded {len(result.reports)} document(s): {len(dps)} DPs, {len(bodies)} bodies, "
+               f"{sum(r.activities for r in result.reports)} activities, "
+               f"{sum(r.triples for r in result.reports)} triples.")
+    for report in result.reports:
+        click.echo(f"  {report.kind:8} {report.document}  ({report.triples} triples)")
+    if unreconciled:
+        click.echo(f"Unreconciled names ({len(unreconciled)}), kept as new bodies:")
+        for name in unreconciled:
+            click.echo(f"  - {name}")
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "query_file", type=click.File("r"), help="Read the query from a file.")
+@click.option("--store", help=STORE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
+              default="table", show_default=True, help="Results format (json = SPARQL 1.1 JSON).")
+def query(sparql: str | None, query_file: click.utils.LazyFile | None, store: str | None,
+          fmt: str) -> None:
+    """Run a SPARQL query: the text, a file with --file, or '-' (or nothing) for standard input.
+
+    Standard prefixes (eq:, dp:, body:, theme:, skos:, ...) are declared for you.
+    """
+    if query_file is not None:
+        text = query_file.read()
+    elif sparql in (None, "-"):
+        text = sys.stdin.read()
+    elif Path(sparql).is_file():
+        text = Path(sparql).read_text(encoding="utf-8")
+    else:
+        text = sparql
+    if not text.strip():
+        raise click.UsageError("no query given")
+    with _open(store, read_only=True) as kg_store:
+        try:
+            if fmt == "table":
+                form, body = kg_store.query_serialized(text, "json", "turtle")
+                if form == "select":
+                    click.echo(table(kg_store.select(text)))
+                else:
+                    click.echo(body.decode("utf-8").strip())
+            else:
+                _, body = kg_store.query_serialized(text, fmt, "turtle")
+                click.echo(body.decode("utf-8").rstrip("\n"))
+        except QueryError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--store", help=STORE_HELP)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), required=True,
+              help="Serialisation format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to a file instead of standard output.")
+def export(store: str | None, fmt: str, output: Path | None) -> None:
+    """Export the whole graph (every named graph) as JSON-LD, Turtle, TriG, N-Quads or N-Triples."""
+    with _open(store, read_only=True) as kg_store:
+        data = export_store(kg_store, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        click.echo(f"Wrote {len(data):,} bytes to {output}", err=True)
+
+
+@main.command("stats")
+@click.option("--store", help=STORE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def stats_command(store: str | None, fmt: str) -> None:
+    """Count documents, DPs, bodies, activities and triples."""
+    with _open(store, read_only=True) as kg_store:
+        counts = asdict(stats(kg_store))
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        for name, value in counts.items():
+            click.echo(f"{name.replace('_', ' '):20} {value:>10,}")
+
+
+@main.command()
+@click.option("--store", help=STORE_HELP)
+def validate(store: str | None) -> None:
+    """Validate the whole graph against the SHACL shapes; exit 1 if it does not conform."""
+    with _open(store, read_only=True) as kg_store:
+        report = validate_store(kg_store)
+    if report.conforms:
+        click.echo("Conforms: the graph satisfies every shape in ontology/shapes.ttl.")
+        return
+    click.echo(report.text)
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("document")
+@click.option("--store", help=STORE_HELP)
+def remove(document: str, store: str | None) -> None:
+    """Remove a document (by file name, slug or IRI) and everything read from it."""
+    with _open(store) as kg_store:
+        removed = remove_document(kg_store, document)
+    if removed is None:
+        raise click.ClickException(f"no stored document matches {document!r} (see `kg stats`)")
+    click.echo(f"Removed {removed}")
+
+
+@main.command()
+@click.argument("body")
+@click.option("--store", help=STORE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def targets(body: str, store: str | None, fmt: str) -> None:
+    """Which DPs target BODY? (a name, alias, abbreviation or IRI), with the source cells."""
+    with _open(store, read_only=True) as kg_store:
+        iri = resolve_body(kg_store, body)
+        if iri is None:
+            raise click.ClickException(f"no body is known as {body!r}")
+        answers = dps_targeting(kg_store, iri)
+    if fmt == "json":
+        click.echo(json.dumps({"body": iri, "targets": [asdict(a) for a in answers]}, indent=2))
+        return
+    click.echo(f"DPs targeting {iri}:")
+    for answer in answers:
+        level = (answer.level or "").rsplit("/", 1)[-1]
+        click.echo(f"  {answer.dp_label:28} theme {answer.theme or '?'}  {level:15} row {answer.row}"
+                   f"  as '{answer.written}'  ({answer.policy_area})")
+
+
+if __name__ == "__main__":
+    main()
