@@ -41,3 +41,67 @@ def sample_store(sample_store_path: Path) -> Store:
     """The sample store opened read-only (tests must not change it)."""
     with open_store(sample_store_path, read_only=True) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Base URL of a real `kg serve` over a copy of the sample store (the sample corpus + test documents)."""
+    from tests.server import running_server
+
+    path = tmp_path_factory.mktemp("served") / "store"
+    with open_store(path) as opened:
+        result = ingest_paths(opened, [sample_corpus(), *GOOD_DOCUMENTS])
+        assert result.ok, result.errors
+    with running_server(path) as url:
+        yield url
+
+
+@pytest.fixture
+def client(sample_store_path: Path):
+    """A Flask test client over the sample store (in-process HTTP)."""
+    from kg.settings import Settings
+    from web.app import create_app
+
+    with open_store(sample_store_path, read_only=True) as opened:
+        app = create_app(Settings(store=str(sample_store_path)), opened)
+        app.testing = True
+        yield app.test_client()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright; skipped when either is missing."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    chromium_path = Path("/usr/bin/chromium")
+    if not chromium_path.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server_url: str):
+    """A fresh browser page that records console errors and any request leaving localhost."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.console_errors = []
+    page.outside_requests = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+
+    def guard(route) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+            route.continue_()
+        else:
+            page.outside_requests.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield page
+    context.close()

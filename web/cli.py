@@ -195,5 +195,28 @@ def targets(body: str, store: str | None, fmt: str) -> None:
                    f"  as '{answer.written}'  ({answer.policy_area})")
 
 
+@main.command()
+@click.option("--store", help=STORE_HELP)
+@click.option("--host", help="Address to listen on (default: $KG_HOST, else 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default: $KG_PORT, else 8080).")
+@click.option("--no-sample", is_flag=True, help="Do not load the sample corpus into an empty store.")
+def serve(store: str | None, host: str | None, port: int | None, no_sample: bool) -> None:
+    """Serve the web app and SPARQL endpoint with a production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from kg.queries import document_graphs
+    from web.app import create_app
+
+    settings = Settings.from_env(store=store, host=host, port=port)
+    kg_store = _open(settings.store)
+    if not no_sample and not document_graphs(kg_store):
+        click.echo("The store holds no documents: loading the bundled sample corpus.")
+        _print_ingest(ingest_paths(kg_store, [sample_corpus()]))
+    app = create_app(settings, kg_store)
+    click.echo(f"Serving {settings.store} on http://{settings.host}:{settings.port}/ (Ctrl+C to stop)")
+    waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
+                   ident="equal-kg", clear_untrusted_proxy_headers=True)
+
+
 if __name__ == "__main__":
     main()

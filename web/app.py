@@ -1,0 +1,41 @@
+"""The Flask application factory: settings and store are handed in, blueprints registered here."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from kg.settings import Settings
+from kg.store import Store, open_store
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    """Build the web app over a store (opened from the settings when not given)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(KG_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body, JSON_SORT_KEYS=False)
+    app.extensions["kg_store"] = store if store is not None else open_store(settings.store)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from web import api, entities, errors, export, network, pages, search, sparql
+
+    for module in (pages, entities, sparql, api, export, search, network):
+        app.register_blueprint(module.bp)
+    errors.register(app)
+
+    @app.before_request
+    def _bind_store() -> None:
+        g.store = app.extensions["kg_store"]
+        g.settings = settings
+
+    @app.after_request
+    def _headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app
+
+
+def store_of(app: Flask) -> Store:
+    """Return the store an app serves."""
+    return app.extensions["kg_store"]

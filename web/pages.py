@@ -1,0 +1,17 @@
+"""The home page and the vocabulary page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, g, render_template
+
+from kg.queries import stats
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    """Show what the graph holds and where to start."""
+    return render_template("home.html", stats=asdict(stats(g.store)))
