@@ -64,10 +64,16 @@ class DocumentGraph:
              written: str | None = None, matched_by: str | None = None,
              level: str | None = None, activity: URIRef | None = None,
              qualifier: str | None = None) -> None:
-        """Add `s p o` and the statement that says where it came from."""
+        """Add `s p o` and a statement saying where it came from.
+
+        Each source of a fact gets its own statement (its cells, the name as written, the
+        level and activity), so provenance never mixes two readings of the same fact.
+        """
         g = self.graph
         g.add((s, p, o))
-        digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
+        source = "|".join([f"{c.line}-{c.column}" for c in cells] + [str(x) for x in (
+            written, matched_by, level, activity, qualifier)])
+        digest = hashlib.sha1(f"{s} {p} {o} {source}".encode()).hexdigest()[:16]
         statement = URIRef(f"{self.doc}/statement/{digest}")
         g.add((statement, RDF.type, RDF.Statement))
         g.add((statement, RDF.subject, s))

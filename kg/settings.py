@@ -35,6 +35,7 @@ class Settings:
     max_body: int = _setting(1_000_000, "Largest request body accepted, in bytes.")
     cors: bool = _setting(True, "Allow cross-origin GET and POST on the SPARQL endpoint and API.")
     base_url: str = _setting("", "Public URL of the service, if it is behind a proxy.")
+    index: str = _setting("", "Search index directory (default: beside the store, `<store>-index`).")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

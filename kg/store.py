@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import CURATED_GRAPH, EQ, sparql_prefixes
+from kg.namespaces import CURATED_GRAPH, EQ, PREFIXES, sparql_prefixes
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -76,6 +78,26 @@ def to_oxigraph(term: Node) -> Any:
         if term.datatype is not None:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    """Encode a pyoxigraph term as a SPARQL 1.1 JSON results binding."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
     raise TypeError(f"unsupported term {term!r}")
 
 
@@ -144,6 +166,48 @@ class Store:
             return "graph", result.serialize(format=RDF_FORMATS[graph_format])
         form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
         return form, result.serialize(format=RESULT_FORMATS[results_format])
+
+    def run_protocol_query(self, sparql: str, *, dataset: tuple[list[str], list[str]] | None = None,
+                           union: bool = True, max_rows: int = 10000, results_format: str = "json",
+                           graph_format: str = "turtle", base_iri: str | None = None) -> tuple[str, bytes, bool]:
+        """Run a query for the SPARQL endpoint; return (query form, serialised answer, truncated).
+
+        `dataset` is (default graphs, named graphs) from the protocol and overrides FROM; with
+        `union` the default graph is the union of all graphs, without it the query's own FROM /
+        FROM NAMED pick graphs of this store (never fetched). At most `max_rows` solutions or
+        triples are returned. Standard prefixes are known without being declared; relative IRIs
+        resolve against `base_iri`.
+        """
+        options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": base_iri}
+        try:
+            if dataset is not None:
+                options["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
+                options["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
+            elif union:
+                options["use_default_graph_as_union"] = True
+            result = self._engine.query(sparql, **options)
+            if isinstance(result, ox.QueryBoolean):
+                return "ask", result.serialize(format=RESULT_FORMATS[results_format]), False
+            items = list(islice(result, max_rows + 1))
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        except (ValueError, OSError, RuntimeError) as error:
+            raise QueryError(f"query failed: {error}") from None
+        truncated = len(items) > max_rows
+        items = items[:max_rows]
+        if isinstance(result, ox.QueryTriples):
+            rdf_format = ox.RdfFormat.JSON_LD if graph_format == "jsonld" else RDF_FORMATS[graph_format]
+            prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+            return "graph", ox.serialize(items, format=rdf_format, prefixes=prefixes), truncated
+        variables = [v.value for v in result.variables]
+        document: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": [
+            {name: _json_term(s[name]) for name in variables if s[name] is not None} for s in items]}}
+        data = json.dumps(document, ensure_ascii=False).encode()
+        if results_format != "json":
+            parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return "select", parsed.serialize(format=RESULT_FORMATS[results_format]), truncated
+        document["truncated"] = truncated  # a marker SPARQL clients ignore, as Datasette does
+        return "select", json.dumps(document, ensure_ascii=False).encode(), truncated
 
     def graphs(self) -> list[str]:
         """Return the IRIs of all named graphs."""

@@ -62,6 +62,14 @@ def test_query_from_stdin_and_file(loaded: Path, tmp_path: Path) -> None:
     assert json.loads(kg("query", "-f", str(query_file), "--format", "json", store=loaded).stdout)["boolean"]
 
 
+def test_long_multiline_query_text(loaded: Path) -> None:
+    text = "SELECT ?dp ?written WHERE {\n" + "  # a comment line that makes the query long\n" * 40 + \
+        "  ?st rdf:subject ?dp ; rdf:object body:odpm ; eq:mentionText ?written .\n}"
+    result = kg("query", text, "--format", "csv", store=loaded)
+    assert result.returncode == 0, result.stderr
+    assert "OPDM" in result.stdout
+
+
 def test_bad_query_is_a_clear_error(loaded: Path) -> None:
     result = kg("query", "SELECT ?x WHERE {", store=loaded)
     assert result.returncode != 0

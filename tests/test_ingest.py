@@ -48,6 +48,17 @@ def test_reached_through_a_typo(sample_store: Store) -> None:
     assert first.level == iri("level", "national")
 
 
+def test_each_statement_keeps_one_reading(sample_store: Store) -> None:
+    rows = sample_store.select("""SELECT ?st (COUNT(DISTINCT ?w) AS ?n) (SAMPLE(?w) AS ?written) (SAMPLE(?t) AS ?text)
+        WHERE { ?st rdf:predicate eq:targets ; eq:mentionText ?w ; prov:wasDerivedFrom ?c .
+                ?c eq:column "WHO" ; eq:text ?t } GROUP BY ?st""").rows
+    assert rows
+    for row in rows:
+        assert int(row["n"]) == 1
+        first_word = str(row["written"]).split()[0]
+        assert first_word in str(row["text"]), (row["written"], row["text"])
+
+
 def test_reached_through_an_unseparated_list(sample_store: Store) -> None:
     assert targeting(sample_store, "home-office") >= {"nesep", "seem", "seasy", "suffolk-county-council"}
     assert "inspire" in targeting(sample_store, "nhs")

@@ -1,7 +1,124 @@
-"""Placeholder blueprint for api (filled in by its issue)."""
+"""The JSON API under /api/: what the pages show, as JSON, and CSV for tabular answers."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import asdict
 
-bp = Blueprint("api", __name__)
+from flask import Blueprint, Response, abort, g, jsonify, request
+
+from kg.conneg import negotiate
+from kg.entities import is_a
+from kg.namespaces import entity_iri, theme_iri
+from kg.openapi import openapi_document
+from kg.pages import (
+    as_csv,
+    body_view,
+    dp_view,
+    list_bodies,
+    list_documents,
+    list_dps,
+    list_themes,
+    targets_rows,
+    theme_view,
+)
+from kg.queries import stats
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+#: Media types a tabular API answer is served as.
+TABLE_TYPES = {"application/json": "json", "text/csv": "csv"}
+
+
+def _table(key: str, rows: list[dict[str, object]], **extra: object) -> Response:
+    """Answer with rows as JSON (`{key: rows}`) or CSV (`?format=csv` or `Accept: text/csv`)."""
+    fmt = request.args.get("format") or negotiate(request.headers.get("Accept"), TABLE_TYPES, "json")
+    if fmt == "csv":
+        response = Response(as_csv(rows), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'inline; filename="{key}.csv"'
+    elif fmt == "json":
+        response = jsonify({**extra, "count": len(rows), key: rows})
+    else:
+        abort(400, f"unknown format {fmt!r}: use json or csv")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _entity(kind: str, slug: str, cls: str) -> str:
+    iri = str(entity_iri(kind, slug))
+    if not is_a(g.store, iri, cls):
+        abort(404, f"no {kind} {slug!r}")
+    return iri
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    if g.get("settings") is not None and g.settings.cors:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/bodies")
+def bodies() -> Response:
+    """Bodies with the number of DPs targeting each; `?all=1` adds bodies no DP targets."""
+    return _table("bodies", list_bodies(g.store, targeted_only=request.args.get("all") != "1"))
+
+
+@bp.get("/bodies/<slug>")
+def body(slug: str) -> Response:
+    """One body: type, parents, members, successors, and the DPs that target it."""
+    return jsonify(body_view(g.store, _entity("body", slug, "eq:Body")))
+
+
+@bp.get("/bodies/<slug>/dps")
+def body_dps(slug: str) -> Response:
+    """Which DPs target this body, grouped by theme, with the source cells."""
+    iri = _entity("body", slug, "eq:Body")
+    view = body_view(g.store, iri)
+    if (request.args.get("format") or negotiate(request.headers.get("Accept"), TABLE_TYPES, "json")) == "csv":
+        return _table("dps", targets_rows(view["targets_by_theme"]))  # type: ignore[arg-type]
+    return jsonify({"body": iri, "label": view["label"], "themes": view["targets_by_theme"]})
+
+
+@bp.get("/dps")
+def dps() -> Response:
+    """Every DP with its themes, regions and number of bodies targeted."""
+    return _table("dps", list_dps(g.store))
+
+
+@bp.get("/dps/<slug>")
+def dp(slug: str) -> Response:
+    """One DP: aim, objectives, outcomes, groups, region, theme, bodies by level, activities."""
+    return jsonify(dp_view(g.store, _entity("dp", slug, "eq:DevelopmentPartnership")))
+
+
+@bp.get("/themes")
+def themes() -> Response:
+    """The nine themes with their pillars and DP counts."""
+    return _table("themes", list_themes(g.store))
+
+
+@bp.get("/themes/<letter>")
+def theme(letter: str) -> Response:
+    """One theme: its DPs, activities and strategy documents."""
+    iri = str(theme_iri(letter))
+    if not is_a(g.store, iri, "eq:Theme"):
+        abort(404, f"no theme {letter!r}: themes are A to I")
+    return jsonify(theme_view(g.store, iri))
+
+
+@bp.get("/documents")
+def documents() -> Response:
+    """Every ingested document."""
+    return _table("documents", list_documents(g.store))
+
+
+@bp.get("/stats")
+def counts() -> Response:
+    """Counts of documents, DPs, bodies, activities and triples."""
+    return jsonify(asdict(stats(g.store)))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document(request.host_url.rstrip("/")))

@@ -47,6 +47,7 @@ def ingest(paths: tuple[Path, ...], store: str | None, dp_name: str | None, samp
         raise click.UsageError("give files or folders to ingest, or --sample")
     with _open(store) as kg_store:
         result = _ingest_with_progress(kg_store, targets, dp_name)
+        _sync_index(kg_store, store)
     _print_ingest(result)
     if result.errors:
         sys.exit(1)
@@ -97,7 +98,7 @@ def query(sparql: str | None, query_file: click.utils.LazyFile | None, store: st
         text = query_file.read()
     elif sparql in (None, "-"):
         text = sys.stdin.read()
-    elif Path(sparql).is_file():
+    elif _is_file(sparql):
         text = Path(sparql).read_text(encoding="utf-8")
     else:
         text = sparql
@@ -116,6 +117,16 @@ def query(sparql: str | None, query_file: click.utils.LazyFile | None, store: st
                 click.echo(body.decode("utf-8").rstrip("\n"))
         except QueryError as error:
             raise click.ClickException(str(error)) from None
+
+
+def _is_file(argument: str) -> bool:
+    """Tell whether a query argument names a file rather than holding the query itself."""
+    if "\n" in argument or "{" in argument or len(argument) > 1024:
+        return False
+    try:
+        return Path(argument).is_file()
+    except OSError:
+        return False
 
 
 @main.command()
@@ -169,6 +180,7 @@ def remove(document: str, store: str | None) -> None:
     """Remove a document (by file name, slug or IRI) and everything read from it."""
     with _open(store) as kg_store:
         removed = remove_document(kg_store, document)
+        _sync_index(kg_store, store)
     if removed is None:
         raise click.ClickException(f"no stored document matches {document!r} (see `kg stats`)")
     click.echo(f"Removed {removed}")
@@ -193,6 +205,99 @@ def targets(body: str, store: str | None, fmt: str) -> None:
         level = (answer.level or "").rsplit("/", 1)[-1]
         click.echo(f"  {answer.dp_label:28} theme {answer.theme or '?'}  {level:15} row {answer.row}"
                    f"  as '{answer.written}'  ({answer.policy_area})")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--store", help=STORE_HELP)
+@click.option("--same-theme", is_flag=True, help="Only partners from the DP's own theme (default: other themes first).")
+@click.option("--limit", type=int, default=10, show_default=True, help="How many partners to show.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def partners(name: str, store: str | None, same_theme: bool, limit: int, fmt: str) -> None:
+    """Which DPs could act with NAME (a DP, or a body), ranked, with the shared bodies as reasons."""
+    from kg.network import build_graph
+    from kg.partners import find_partners, partners_for_bodies, resolve_dp
+
+    with _open(store, read_only=True) as kg_store:
+        graph = build_graph(kg_store)
+        try:
+            dp = resolve_dp(kg_store, name)
+            if dp is not None:
+                result = find_partners(kg_store, graph, dp, "same" if same_theme else "other-first", limit)
+            elif (body := resolve_body(kg_store, name)) is not None:
+                result = partners_for_bodies(kg_store, graph, [body], limit=limit)
+            else:
+                raise click.ClickException(f"no DP or body is known as {name!r}")
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps(asdict(result), indent=2))
+        return
+    click.echo(f"Partners for {result.query_label} ({result.total} found, {result.scope}):")
+    for rank, p in enumerate(result.partners, 1):
+        reasons = ", ".join(r.label for r in p.bodies)
+        click.echo(f"{rank:3}. {p.label:28} theme {p.theme or '?'}  score {p.score:6.2f}  shares: {reasons}")
+
+
+def _search_index(kg_store: Store, store: str | None):  # type: ignore[no-untyped-def]
+    """Return the search index of a store (beside it unless $KG_INDEX says where)."""
+    from kg.search import SearchIndex
+
+    return SearchIndex(kg_store, Settings.from_env(store=store).index)
+
+
+def _sync_index(kg_store: Store, store: str | None) -> None:
+    """Re-index the documents that changed in the store; warn (not fail) if the index cannot be written."""
+    from kg.search import SearchError
+
+    try:
+        _search_index(kg_store, store).sync()
+    except (OSError, SearchError) as error:
+        click.echo(f"warning: the search index was not updated ({error}); run `kg reindex`", err=True)
+
+
+@main.command()
+@click.argument("query_text", metavar="QUERY", required=False, default="")
+@click.option("--facet", "facets", multiple=True, help="Refine by name:value (theme:D, kind:row, body:dti); repeat.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--page-size", type=int, default=20, show_default=True)
+@click.option("--store", help=STORE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def search(query_text: str, facets: tuple[str, ...], page: int, page_size: int, store: str | None,
+           fmt: str) -> None:
+    """Full-text search: words, "phrases", AND/OR/NOT, wild*cards, field:terms, typos~; body names expand."""
+    from kg.search import SearchError
+
+    with _open(store, read_only=True) as kg_store:
+        try:
+            results = _search_index(kg_store, store).search(query_text, list(facets), page, page_size)
+        except SearchError as error:
+            raise click.ClickException(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps(results.to_dict(), indent=2))
+        return
+    click.echo(f"{results.total} result(s) for {results.query or '(all)'}"
+               + (f" [{', '.join(results.selected)}]" if results.selected else "")
+               + (f"  (page {results.page} of {results.pages})" if results.pages > 1 else ""))
+    if results.message:
+        click.echo(results.message)
+    for hit in results.hits:
+        click.echo(f"  {hit.kind:8} {hit.title[:70]:70}  {hit.url}")
+    for name, values in results.facets.items():
+        click.echo(f"  {name}: " + ", ".join(f"{v.value} ({v.count})" for v in values[:8]))
+
+
+@main.command()
+@click.option("--store", help=STORE_HELP)
+def reindex(store: str | None) -> None:
+    """Rebuild the full-text search index from the store."""
+    import time
+
+    with _open(store, read_only=True) as kg_store:
+        index = _search_index(kg_store, store)
+        started = time.perf_counter()
+        count = index.rebuild()
+    click.echo(f"Indexed {count} search documents into {index.location} in {time.perf_counter() - started:.2f} s")
 
 
 @main.command()

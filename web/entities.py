@@ -1,7 +1,76 @@
-"""Placeholder blueprint for entities (filled in by its issue)."""
+"""Entity pages at the path of every entity IRI (`/id/...`), with content negotiation, and index pages."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, g, render_template, request
+
+from kg.documents import COLUMNS, document_view
+from kg.entities import choose_format, describe, entity_graph, fallback_label, is_literal, split_suffix
+from kg.export import FORMATS, export_graph
+from kg.namespaces import EQ, ID
+from kg.pages import body_view, dp_view, list_bodies, list_dps, list_themes, theme_view
 
 bp = Blueprint("entities", __name__)
+
+
+def local(iri: str) -> str:
+    """Return the path this app serves an equal-kg IRI at (other IRIs unchanged)."""
+    return "/id/" + iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"local": local, "id_base": str(ID), "is_literal": is_literal, "fallback": fallback_label}
+
+
+@bp.get("/id/<path:path>")
+def entity(path: str):  # type: ignore[no-untyped-def]
+    """Show an entity as a page, or as JSON-LD, Turtle or N-Triples by suffix or `Accept`."""
+    path, fmt = split_suffix(path)
+    iri = f"{ID}{path}"
+    fmt = fmt or choose_format(request.headers.get("Accept"))
+    if fmt != "html":
+        graph = entity_graph(g.store, iri)
+        if not len(graph):
+            abort(404, f"nothing is known about {iri}")
+        response = Response(export_graph(graph, fmt), mimetype=FORMATS[fmt][0])
+        response.headers["Vary"] = "Accept"
+        return response
+    described = describe(g.store, iri)
+    if described is None:
+        abort(404, f"nothing is known about {iri}")
+    kind = described.kind
+    context: dict[str, object] = {"entity": described, "extra": None}
+    template = "entity_generic.html"
+    if kind == "body":
+        template, context["body"] = "entity_body.html", body_view(g.store, iri)
+    elif kind == "dp":
+        template, context["dp"] = "entity_dp.html", dp_view(g.store, iri)
+    elif kind == "doc" and path.count("/") == 1:
+        view = document_view(g.store, iri)
+        if view is not None:
+            template, context["doc"], context["columns"] = "entity_doc.html", view, COLUMNS
+    elif kind == "theme":
+        context["extra"] = theme_view(g.store, iri)
+    html = render_template(template, skip=(EQ.content,), **context)
+    return Response(html, headers={"Vary": "Accept"})
+
+
+@bp.get("/dps")
+def dps() -> str:
+    """List every DP with its theme, region and how many bodies it targets."""
+    return render_template("index_dps.html", dps=list_dps(g.store))
+
+
+@bp.get("/bodies")
+def bodies() -> str:
+    """List the bodies, most targeted first; `?all=1` includes bodies no DP targets."""
+    show_all = request.args.get("all") == "1"
+    return render_template("index_bodies.html", bodies=list_bodies(g.store, targeted_only=not show_all),
+                           show_all=show_all)
+
+
+@bp.get("/themes")
+def themes() -> str:
+    """List the nine EQUAL themes with their DP counts."""
+    return render_template("index_themes.html", themes=list_themes(g.store))

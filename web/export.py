@@ -1,7 +1,53 @@
-"""Placeholder blueprint for export (filled in by its issue)."""
+"""Downloads of the whole graph, the published JSON-LD context, and the vocabulary at /ns."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request
+
+from kg.conneg import negotiate
+from kg.export import FORMATS, export_store, jsonld_context
+from kg.vocabulary import vocabulary_turtle
 
 bp = Blueprint("export", __name__)
+
+#: Download suffixes of /export/graph.<suffix> and the export format each one names.
+SUFFIXES = {suffix.lstrip("."): name for name, (_, suffix) in FORMATS.items()}
+
+
+@bp.get("/export")
+def export_page() -> str:
+    """List the downloads."""
+    downloads = [(suffix, name, FORMATS[name][0]) for suffix, name in SUFFIXES.items()]
+    return render_template("export.html", downloads=downloads)
+
+
+@bp.get("/export/graph.<suffix>")
+def export_graph_file(suffix: str) -> Response:
+    """Download the whole graph in one format, every named graph kept where the format allows."""
+    if suffix not in SUFFIXES:
+        abort(404, f"no export as .{suffix}: use one of {', '.join(sorted(SUFFIXES))}")
+    fmt = SUFFIXES[suffix]
+    response = Response(export_store(g.store, fmt), mimetype=FORMATS[fmt][0])
+    response.headers["Content-Disposition"] = f'attachment; filename="equal-kg.{suffix}"'
+    return response
+
+
+@bp.get("/ns/context.jsonld")
+def context() -> Response:
+    """The published JSON-LD @context every export and entity document is compacted with."""
+    body = json.dumps({"@context": jsonld_context()}, indent=1)
+    response = Response(body, mimetype="application/ld+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/ns")
+def namespace():  # type: ignore[no-untyped-def]
+    """The vocabulary: Turtle for RDF clients, the vocabulary page for people."""
+    fmt = request.args.get("format") or negotiate(
+        request.headers.get("Accept"), {"text/html": "html", "text/turtle": "turtle"}, "html")
+    if fmt == "turtle":
+        return Response(vocabulary_turtle(), mimetype="text/turtle", headers={"Vary": "Accept"})
+    return redirect("/vocabulary", code=303)

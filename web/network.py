@@ -1,7 +1,196 @@
-"""Placeholder blueprint for network (filled in by its issue)."""
+"""Network views, partner finding and the theme-by-body matrix: parse the request, call kg, render."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import asdict
+
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
+
+from kg.namespaces import entity_iri
+from kg.network import THEMES, Filters, GraphCache, filter_choices, select, serialise, theme_body_matrix
+from kg.partners import SCOPES, find_partners, partners_for_bodies, resolve_dp
+from kg.queries import resolve_body
+from kg.views import DEFAULT_CAP, VIS_ASSETS, build_view, vis_asset
 
 bp = Blueprint("network", __name__)
+DOWNLOADS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml", "json": "application/json"}
+
+
+@bp.record_once
+def _install(state) -> None:  # type: ignore[no-untyped-def]
+    state.app.extensions["kg_network"] = GraphCache()
+
+
+def _graph():  # type: ignore[no-untyped-def]
+    return current_app.extensions["kg_network"].get(g.store)
+
+
+def _int(name: str, default: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _filters(theme: str | None = None) -> Filters:
+    """Read the filters from the query string (theme, level, type, min_shared)."""
+    return Filters(theme=theme or request.args.get("theme") or None, level=request.args.get("level") or None,
+                   body_type=request.args.get("type") or None, min_shared=_int("min_shared", 1))
+
+
+def _body_iri(slug: str) -> str:
+    iri = resolve_body(g.store, slug)
+    if iri is None:
+        abort(404, f"no body is known as {slug!r}")
+    return iri
+
+
+def _render(title: str, center: str | None = None, theme: str | None = None, radius: int = 1):  # type: ignore[no-untyped-def]
+    graph = _graph()
+    filters = _filters(theme)
+    view = build_view(graph, select(graph, filters, center, radius), title, _int("cap", DEFAULT_CAP), center)
+    downloads = {fmt: url_for("network.download", fmt=fmt, **_selection(center, radius, filters)) for fmt in DOWNLOADS}
+    return render_template("network.html", view=view, filters=filters, choices=filter_choices(graph),
+                           cap=_int("cap", DEFAULT_CAP), downloads=downloads, themes=THEMES,
+                           center=center, radius=radius)
+
+
+def _selection(center: str | None, radius: int, filters: Filters) -> dict[str, str | int]:
+    """Query parameters that select the same part of the network (for download links)."""
+    params: dict[str, str | int] = {k: v for k, v in request.args.items() if k not in ("iri", "radius")}
+    if filters.theme:
+        params["theme"] = filters.theme
+    if center:
+        params.update(iri=center, radius=radius)
+    return params
+
+
+@bp.get("/network")
+def whole():  # type: ignore[no-untyped-def]
+    """The whole network (filtered and capped on the server)."""
+    return _render("The whole network")
+
+
+@bp.get("/network/theme/<letter>")
+def theme(letter: str):  # type: ignore[no-untyped-def]
+    """The DPs of one theme and the bodies they target."""
+    if len(letter) != 1 or letter.upper() not in THEMES:
+        abort(404, f"no theme {letter!r}: themes are A-I")
+    return _render(f"Theme {letter.upper()}", theme=letter.upper())
+
+
+@bp.get("/network/body/<slug>")
+def body(slug: str):  # type: ignore[no-untyped-def]
+    """A body's audience: the DPs that target it and what else they target."""
+    iri = _body_iri(slug)
+    return _render(f"Who targets {slug}", center=iri, radius=_int("radius", 2))
+
+
+@bp.get("/network/ego")
+def ego():  # type: ignore[no-untyped-def]
+    """The ego network of any DP or body (?iri=..., radius 1-3)."""
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        abort(400, "give ?iri= the IRI of a DP or body")
+    return _render("Network around an entity", center=iri, radius=_int("radius", 1))
+
+
+@bp.get("/network/graph.<fmt>")
+def download(fmt: str):  # type: ignore[no-untyped-def]
+    """Download the selected network as GraphML, GEXF or node-link JSON (same filters as the views)."""
+    if fmt not in DOWNLOADS:
+        abort(404, f"no graph format {fmt!r}: use graphml, gexf or json")
+    graph = _graph()
+    center = request.args.get("iri") or None
+    if request.args.get("body"):
+        center = _body_iri(request.args["body"])
+    selected = select(graph, _filters(), center, _int("radius", 1))
+    limit = _int("cap", 0)
+    if limit > 0:
+        from kg.network import cap
+        selected = cap(selected, limit, [center] if center else [])
+    response = Response(serialise(selected, fmt), mimetype=DOWNLOADS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="equal-kg-network.{fmt}"'
+    return response
+
+
+@bp.get("/network/matrix")
+def matrix():  # type: ignore[no-untyped-def]
+    """Where themes meet: how many DPs of each theme target each body."""
+    themes, bodies, cells = theme_body_matrix(_graph(), _int("limit", 40))
+    graph = _graph()
+    peak = max((len(v) for v in cells.values()), default=1)
+    return render_template("matrix.html", themes=themes, bodies=bodies, cells=cells, graph=graph, peak=peak)
+
+
+@bp.get("/network/vis/<name>")
+def vis(name: str):  # type: ignore[no-untyped-def]
+    """vis-network's script and style, served from the installed pyvis package (never a CDN)."""
+    if name not in VIS_ASSETS:
+        abort(404)
+    data, media = vis_asset(name)
+    response = Response(data, mimetype=media)
+    response.cache_control.max_age = 86400
+    response.cache_control.public = True
+    return response
+
+
+def _partners():  # type: ignore[no-untyped-def]
+    """Answer a partner query from the request: ?dp=NAME, or ?body=NAME (repeatable or comma-separated)."""
+    graph = _graph()
+    limit = max(1, min(_int("limit", 20), 500))
+    name = request.args.get("dp", "").strip()
+    if name:
+        iri = resolve_dp(g.store, name)
+        if iri is None:
+            abort(404, f"no DP is known as {name!r}")
+        return find_partners(g.store, graph, iri, request.args.get("scope", "other-first"), limit)
+    names = [n.strip() for value in request.args.getlist("body") for n in value.split(",") if n.strip()]
+    if not names:
+        return None
+    iris = []
+    for body_name in names:
+        iri = resolve_body(g.store, body_name)
+        if iri is None:
+            abort(404, f"no body is known as {body_name!r}")
+        iris.append(iri)
+    return partners_for_bodies(g.store, graph, iris, request.args.get("theme") or None, limit)
+
+
+@bp.get("/partners")
+def partners_page():  # type: ignore[no-untyped-def]
+    """Find partners: pick a DP, or one or more bodies."""
+    result = _partners()
+    graph = _graph()
+    dps = sorted((graph.nodes[n]["label"], n) for n in graph if graph.nodes[n]["kind"] == "dp")
+    bodies = sorted((graph.nodes[n]["label"], n) for n in graph if graph.nodes[n]["kind"] == "body")
+    return render_template("partners.html", result=result, dps=dps, bodies=bodies, scopes=SCOPES,
+                           args=request.args)
+
+
+@bp.get("/api/partners")
+def partners_api():  # type: ignore[no-untyped-def]
+    """Partners as JSON: ?dp=NAME[&scope=other-first|other|same|all] or ?body=A&body=B[&theme=D]."""
+    result = _partners()
+    if result is None:
+        abort(400, "give ?dp=NAME or ?body=NAME")
+    return jsonify(asdict(result))
+
+
+def entity_path(iri: str) -> str:
+    """Return the local path of an entity IRI (/id/dp/seem), for links."""
+    base = str(entity_iri("dp", "x"))[: -len("dp/x")]
+    return "/id/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+@bp.app_template_filter("entity_path")
+def _entity_path(iri: str) -> str:
+    return entity_path(iri)
+
+
+@bp.app_template_filter("slug")
+def _slug(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from flask import Blueprint, g, render_template
 
 from kg.queries import stats
+from kg.vocabulary import vocabulary_terms
 
 bp = Blueprint("pages", __name__)
 
@@ -15,3 +16,9 @@ bp = Blueprint("pages", __name__)
 def home() -> str:
     """Show what the graph holds and where to start."""
     return render_template("home.html", stats=asdict(stats(g.store)))
+
+
+@bp.get("/vocabulary")
+def vocabulary() -> str:
+    """Document the eq: classes and properties, from ontology/equal.ttl."""
+    return render_template("vocabulary.html", terms=vocabulary_terms())

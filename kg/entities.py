@@ -1,0 +1,230 @@
+"""Describe any entity: its label, types, facts in and out, and where each fact was read.
+
+Every fact `s p o` built by ingest has an `rdf:Statement` naming the cells it came from; this
+module joins the two so a page (or an API client) can show each fact with its source cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.conneg import GRAPH_TYPES, negotiate
+from kg.namespaces import ID, kind_of
+from kg.queries import _iri
+from kg.store import Store
+
+#: Predicates that link the provenance machinery, not facts a reader wants to see.
+_HIDDEN_INCOMING = ("rdf:subject", "rdf:object", "prov:wasDerivedFrom", "eq:activity")
+#: Most incoming facts listed on one entity (a kind like 'local authorities' has many).
+MAX_INCOMING = 2000
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cell a fact was read from: its document, row, column and text, and the name as written."""
+
+    document: str
+    document_label: str
+    cell: str
+    line: int
+    column: str
+    row: int | None
+    text: str
+    written: str | None = None
+    level: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """Return the HTML id of the cell on its document page (`cell-<line>-<column>`)."""
+        return f"cell-{self.line}-{self.column.lower()}"
+
+
+@dataclass
+class Fact:
+    """A triple with labels for its ends and the sources it was read from."""
+
+    subject: Node
+    predicate: URIRef
+    object: Node
+    subject_label: str | None = None
+    predicate_label: str | None = None
+    object_label: str | None = None
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class Entity:
+    """Everything the store says about one IRI, ready to show."""
+
+    iri: str
+    kind: str | None
+    label: str
+    types: list[tuple[str, str]]
+    outgoing: list[Fact]
+    incoming: list[Fact]
+    incoming_cut: bool = False
+
+
+def _text(value: Node | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _written(name: Node | None, text: str) -> str | None:
+    """Keep the name as written only for the cell that holds it (a statement may have several)."""
+    return str(name) if name is not None and str(name) in text else None
+
+
+def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """Return the rdfs:label (English or plain first) of each IRI that has one."""
+    wanted = sorted({i for i in iris if i.startswith("http")})
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 400):
+        values = " ".join(_iri(i) for i in wanted[start:start + 400])
+        rows = store.select(f"""SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
+            ?x rdfs:label ?l }} ORDER BY DESC(LANG(?l) = "en" || LANG(?l) = "")""").rows
+        for row in rows:
+            found.setdefault(str(row["x"]), str(row["l"]))
+    return found
+
+
+def exists(store: Store, iri: str) -> bool:
+    """Tell whether the store says anything about an IRI (as subject or object)."""
+    node = _iri(iri)
+    return store.ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
+
+
+def fallback_label(iri: str) -> str:
+    """Return a readable name for an IRI without a label: its last path segment.
+
+    >>> fallback_label("https://w3id.org/equal-kg/id/doc/x/cell/55-dps")
+    'cell 55-dps'
+    """
+    if iri.startswith(str(ID)):
+        parts = iri[len(str(ID)):].split("/")
+        return " ".join(parts[-2:]) if len(parts) > 2 else parts[-1]
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
+
+
+def provenance(store: Store, iri: str) -> dict[tuple[str, str, str], list[Source]]:
+    """Return the sources of every fact with the IRI as subject or object, keyed by (s, p, o)."""
+    node = _iri(iri)
+    rows = store.select(f"""
+    SELECT DISTINCT ?s ?p ?o ?cell ?doc ?line ?col ?row ?text ?written ?level WHERE {{
+      {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}
+      ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?cell .
+      ?cell dcterms:isPartOf ?doc ; eq:column ?col ; eq:line ?line ; eq:text ?text .
+      OPTIONAL {{ ?cell eq:rowNumber ?row }}
+      OPTIONAL {{ ?st eq:mentionText ?written }}
+      OPTIONAL {{ ?st eq:level ?level }}
+    }} ORDER BY ?doc ?line""").rows
+    doc_labels = labels(store, {str(r["doc"]) for r in rows})
+    out: dict[tuple[str, str, str], list[Source]] = {}
+    for r in rows:
+        doc = str(r["doc"])
+        source = Source(document=doc, document_label=doc_labels.get(doc, fallback_label(doc)),
+                        cell=str(r["cell"]), line=int(r["line"].toPython()), column=str(r["col"]),
+                        row=int(r["row"].toPython()) if r["row"] is not None else None,
+                        text=str(r["text"]), written=_written(r["written"], str(r["text"])),
+                        level=_text(r["level"]))
+        bucket = out.setdefault((str(r["s"]), str(r["p"]), str(r["o"])), [])
+        same = [i for i, known in enumerate(bucket) if known.cell == source.cell]
+        if not same:
+            bucket.append(source)
+        elif source.written and not bucket[same[0]].written:  # one source per cell, with its name
+            bucket[same[0]] = source
+    return out
+
+
+def describe(store: Store, iri: str) -> Entity | None:
+    """Describe an entity for a page or API; None when the store knows nothing about it."""
+    if not exists(store, iri):
+        return None
+    node = _iri(iri)
+    out_rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}").rows
+    hidden = ", ".join(_HIDDEN_INCOMING)
+    in_rows = store.select(f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node}
+        FILTER(?p NOT IN ({hidden}))
+        FILTER NOT EXISTS {{ ?s a ?t FILTER(?t IN (eq:Cell, rdf:Statement, eq:StrategyRow)) }}
+    }} LIMIT {MAX_INCOMING + 1}""").rows
+    cut = len(in_rows) > MAX_INCOMING
+    in_rows = in_rows[:MAX_INCOMING]
+    sources = provenance(store, iri)
+    names = labels(store, [iri] + [str(r["p"]) for r in out_rows + in_rows]
+                   + [str(r["o"]) for r in out_rows if isinstance(r["o"], URIRef)]
+                   + [str(r["s"]) for r in in_rows])
+    subject = URIRef(iri)
+    outgoing = [Fact(subject, r["p"], r["o"], predicate_label=names.get(str(r["p"])),
+                     object_label=names.get(str(r["o"])) if isinstance(r["o"], URIRef) else None,
+                     sources=sources.get((iri, str(r["p"]), str(r["o"])), []))
+                for r in out_rows]
+    incoming = [Fact(r["s"], r["p"], subject, subject_label=names.get(str(r["s"])),
+                     predicate_label=names.get(str(r["p"])),
+                     sources=sources.get((str(r["s"]), str(r["p"]), iri), []))
+                for r in in_rows]
+    outgoing.sort(key=lambda f: (f.predicate_label or str(f.predicate), f.object_label or str(f.object)))
+    incoming.sort(key=lambda f: (f.predicate_label or str(f.predicate), f.subject_label or str(f.subject)))
+    types = [(str(f.object), f.object_label or fallback_label(str(f.object)))
+             for f in outgoing if str(f.predicate).endswith("#type")]
+    label = names.get(iri) or fallback_label(iri)
+    return Entity(iri=iri, kind=kind_of(iri), label=label, types=types, outgoing=outgoing,
+                  incoming=incoming, incoming_cut=cut)
+
+
+def entity_graph(store: Store, iri: str) -> Graph:
+    """Return the RDF description of an entity: its triples, the triples pointing at it,
+    and the provenance statements (with their cells) about its facts."""
+    node = _iri(iri)
+    return store.construct(f"""CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . ?st ?sp ?so . ?cell ?cp ?co }}
+    WHERE {{
+      {{ {node} ?p ?o }}
+      UNION {{ ?s ?q {node} FILTER(?q NOT IN (rdf:subject, rdf:object)) }}
+      UNION {{ {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }} ?st a rdf:Statement ; ?sp ?so }}
+      UNION {{ {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}
+               ?st a rdf:Statement ; prov:wasDerivedFrom ?cell . ?cell ?cp ?co }}
+    }}""")
+
+
+def is_literal(node: Node) -> bool:
+    """Tell whether a term is a literal (for templates)."""
+    return isinstance(node, Literal)
+
+
+#: Media types an entity IRI is served as: a page first (so browsers and `*/*` get it), then RDF.
+ENTITY_TYPES: dict[str, str] = {"text/html": "html", "application/xhtml+xml": "html",
+                                **{m: f for m, f in GRAPH_TYPES.items() if f in ("turtle", "jsonld", "ntriples")}}
+#: File suffixes that ask for one RDF format on an entity IRI (`/id/body/dti.ttl`).
+ENTITY_SUFFIXES: dict[str, str] = {".jsonld": "jsonld", ".ttl": "turtle", ".nt": "ntriples"}
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """Split a format suffix off an entity path.
+
+    >>> split_suffix("body/dti.jsonld")
+    ('body/dti', 'jsonld')
+    >>> split_suffix("body/dti")
+    ('body/dti', None)
+    """
+    for suffix, fmt in ENTITY_SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], fmt
+    return path, None
+
+
+def choose_format(accept: str | None) -> str:
+    """Return 'html' or the RDF format an `Accept` header prefers for an entity IRI.
+
+    >>> choose_format("text/turtle")
+    'turtle'
+    >>> choose_format("text/html,application/xhtml+xml,*/*;q=0.8")
+    'html'
+    """
+    return negotiate(accept, ENTITY_TYPES, default="html") or "html"
+
+
+def is_a(store: Store, iri: str, cls: str) -> bool:
+    """Tell whether an IRI has an rdf:type (a prefixed name such as `eq:Body`)."""
+    return store.ask(f"ASK {{ {_iri(iri)} a {cls} }}")

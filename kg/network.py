@@ -1,0 +1,343 @@
+"""The DP-body network: a bipartite networkx graph read from the store, and what is computed on it.
+
+This is the only module that imports networkx. The DP-DP projection is never materialised (at
+5,000 DPs it has millions of edges): partner finding counts shared bodies straight from the
+bipartite graph (kg/partners.py), and views cut the graph down on the server before drawing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from threading import Lock
+
+import networkx as nx
+
+from kg.namespaces import kind_of
+from kg.store import Store
+
+THEMES = "ABCDEFGHI"
+
+#: The graph type handed to other kg modules (so they need not import networkx).
+Graph = nx.Graph
+
+#: One query: DP-body edges with levels, DP attributes, body attributes (rows of three shapes).
+GRAPH_QUERY = """
+SELECT ?dp ?dpLabel ?theme ?body ?bodyLabel ?bodyType ?reconciled ?level ?area ?method WHERE {
+  { ?dp eq:targets ?body .
+    OPTIONAL { ?st rdf:subject ?dp ; rdf:predicate eq:targets ; rdf:object ?body ; eq:level ?level } }
+  UNION { ?dp a eq:DevelopmentPartnership . OPTIONAL { ?dp rdfs:label ?dpLabel }
+          OPTIONAL { ?dp eq:theme ?t . ?t skos:notation ?theme } OPTIONAL { ?dp eq:policyArea ?area } }
+  UNION { ?act eq:involves ?dp ; eq:method ?method }
+  UNION { { SELECT DISTINCT ?body WHERE { ?x eq:targets ?body } } ?body rdfs:label ?bodyLabel .
+          OPTIONAL { ?body eq:bodyType ?bodyType } OPTIONAL { ?body eq:reconciled ?reconciled } }
+}"""
+
+
+def _short(iri: str | None) -> str:
+    """Return the last path segment of an IRI ('national' for id/level/national)."""
+    return iri.rstrip("/").rsplit("/", 1)[-1] if iri else ""
+
+
+def build_graph(store: Store) -> nx.Graph:
+    """Read the DP-body bipartite graph from the store with one SPARQL query.
+
+    DP nodes carry kind='dp', label, theme (a letter or ''), areas and methods (sets of IRIs);
+    body nodes kind='body', label, body_type (a slug), reconciled (bool); each edge its levels
+    (a set of level slugs).
+    """
+    graph = nx.Graph()
+    edges: dict[tuple[str, str], set[str]] = {}
+    dps: dict[str, dict] = {}
+    bodies: dict[str, dict] = {}
+
+    def dp(iri: str) -> dict:
+        return dps.setdefault(iri, {"kind": "dp", "label": _short(iri), "theme": "", "areas": set(),
+                                    "methods": set()})
+
+    for row in store.select(GRAPH_QUERY).rows:
+        get = {k: (str(v) if v is not None else None) for k, v in row.items()}
+        if get["bodyLabel"]:
+            bodies[get["body"]] = {"kind": "body", "label": get["bodyLabel"],
+                                   "body_type": _short(get["bodyType"]) or "unknown",
+                                   "reconciled": get["reconciled"] != "false"}
+        elif get["body"]:
+            levels = edges.setdefault((get["dp"], get["body"]), set())
+            if get["level"]:
+                levels.add(_short(get["level"]))
+        elif get["method"]:
+            dp(get["dp"])["methods"].add(get["method"])
+        else:
+            node = dp(get["dp"])
+            if get["dpLabel"]:
+                node["label"] = get["dpLabel"]
+            if get["theme"]:
+                node["theme"] = get["theme"]
+            if get["area"]:
+                node["areas"].add(get["area"])
+    graph.add_nodes_from(dps.items())
+    for iri, attrs in bodies.items():
+        graph.add_node(iri, **attrs)
+    for (dp_iri, body_iri), levels in edges.items():
+        if dp_iri not in graph:
+            graph.add_node(dp_iri, **dp(dp_iri))
+        if body_iri not in graph:
+            graph.add_node(body_iri, kind="body", label=_short(body_iri), body_type="unknown", reconciled=True)
+        graph.add_edge(dp_iri, body_iri, levels=levels)
+    for iri in dps:  # DPs seen only through activities
+        if iri not in graph:
+            graph.add_node(iri, **dps[iri])
+    return graph
+
+
+def fingerprint(store: Store) -> str:
+    """Return a cheap digest of what the store holds: its documents and their content hashes."""
+    rows = store.select("SELECT ?d ?s WHERE { ?d a eq:Document . OPTIONAL { ?d eq:sha256 ?s } }").rows
+    return json.dumps(sorted((str(r["d"]), str(r["s"])) for r in rows))
+
+
+@dataclass
+class GraphCache:
+    """Keep the last graph built per store, rebuilt when the store's documents change.
+
+    Created by whoever serves requests (the web app keeps one) and handed in: nothing global.
+    """
+
+    _graphs: dict[str, tuple[str, nx.Graph]] = field(default_factory=dict)
+    _lock: Lock = field(default_factory=Lock)
+
+    def get(self, store: Store) -> nx.Graph:
+        """Return the store's bipartite graph, building it if the documents changed."""
+        key = fingerprint(store)
+        with self._lock:
+            cached = self._graphs.get(store.location)
+            if cached and cached[0] == key:
+                return cached[1]
+        graph = build_graph(store)
+        with self._lock:
+            self._graphs[store.location] = (key, graph)
+        return graph
+
+
+# ---- selecting parts of the graph ----
+
+@dataclass(frozen=True)
+class Filters:
+    """What a view keeps: a theme, an audience level, a body type, bodies shared by >= min_shared DPs."""
+
+    theme: str | None = None
+    level: str | None = None
+    body_type: str | None = None
+    min_shared: int = 1
+
+    def __post_init__(self) -> None:
+        if self.theme is not None and (len(self.theme) != 1 or self.theme.upper() not in THEMES):
+            raise ValueError(f"unknown theme {self.theme!r}: give a letter A-I")
+        if self.min_shared < 1:
+            raise ValueError("min_shared must be at least 1")
+
+
+def dp_nodes(graph: nx.Graph) -> list[str]:
+    """Return the DP nodes."""
+    return [n for n, kind in graph.nodes(data="kind") if kind == "dp"]
+
+
+def body_nodes(graph: nx.Graph) -> list[str]:
+    """Return the body nodes."""
+    return [n for n, kind in graph.nodes(data="kind") if kind == "body"]
+
+
+def apply_filters(graph: nx.Graph, filters: Filters) -> nx.Graph:
+    """Return the subgraph a view's filters keep (a view on `graph`, not a copy); drop isolated nodes."""
+    theme = filters.theme.upper() if filters.theme else None
+
+    def keep_edge(dp: str, body: str) -> bool:
+        if filters.level and filters.level not in graph.edges[dp, body]["levels"]:
+            return False
+        return not filters.body_type or graph.nodes[body]["body_type"] == filters.body_type
+
+    edges = []
+    for u, v in graph.edges():
+        dp, body = (u, v) if graph.nodes[u]["kind"] == "dp" else (v, u)
+        if (theme is None or graph.nodes[dp]["theme"] == theme) and keep_edge(dp, body):
+            edges.append((dp, body))
+    shared = Counter(body for _, body in edges)
+    edges = [(d, b) for d, b in edges if shared[b] >= filters.min_shared]
+    return graph.edge_subgraph(edges)
+
+
+def ego(graph: nx.Graph, center: str, radius: int = 1) -> nx.Graph:
+    """Return the ego network of a node (a DP or body) up to `radius` steps.
+
+    Raises:
+        ValueError: the node is not in the graph.
+    """
+    if center not in graph:
+        raise ValueError(f"{center} is not in the network (no DP targets it, or it targets nothing)")
+    return nx.ego_graph(graph, center, radius=max(1, min(radius, 3)))
+
+
+def cap(graph: nx.Graph, limit: int, keep: Iterable[str] = ()) -> nx.Graph:
+    """Keep at most `limit` nodes: the DPs and bodies of highest degree, in proportion to their numbers.
+
+    The nodes in `keep` are always kept; nodes left without a link are dropped.
+    """
+    if limit <= 0 or graph.number_of_nodes() <= limit:
+        return graph
+    pinned = [n for n in keep if n in graph]
+    groups: dict[str, list[str]] = {}
+    for node, kind in graph.nodes(data="kind"):
+        groups.setdefault(kind, []).append(node)
+    chosen = set(pinned)
+    room = max(0, limit - len(chosen))
+    for members in groups.values():
+        share = max(1, round(room * len(members) / graph.number_of_nodes()))
+        members.sort(key=lambda n: (-graph.degree(n), n))
+        chosen.update(members[:share])
+    sub = graph.subgraph(chosen)
+    return sub.subgraph([n for n in sub if sub.degree(n) > 0 or n in pinned])
+
+
+def layout(graph: nx.Graph, seed: int = 7, scale: float = 600.0,
+           iterations: int = 60) -> dict[str, tuple[float, float]]:
+    """Lay out a (small) graph on the server: seeded Fruchterman-Reingold, positions in pixels.
+
+    Pure Python (networkx's layouts need numpy): repulsion only between nodes in neighbouring
+    grid cells, so an iteration costs about O(nodes + edges); 300 nodes take a fraction of a second.
+    """
+    nodes = sorted(graph)
+    if not nodes:
+        return {}
+    rng = random.Random(seed)
+    k = 1.0 / math.sqrt(len(nodes))
+    pos = {v: [rng.random(), rng.random()] for v in nodes}
+    edges = list(graph.edges())
+    step = 0.1
+    for _ in range(iterations):
+        disp = {v: [0.0, 0.0] for v in nodes}
+        grid: dict[tuple[int, int], list[str]] = {}
+        for v in nodes:
+            grid.setdefault((int(pos[v][0] // (2 * k)), int(pos[v][1] // (2 * k))), []).append(v)
+        for (gx, gy), members in grid.items():
+            near = [u for dx in (-1, 0, 1) for dy in (-1, 0, 1) for u in grid.get((gx + dx, gy + dy), ())]
+            for v in members:
+                (px, py), d = pos[v], disp[v]
+                for u in near:
+                    if u != v:
+                        dx, dy = px - pos[u][0], py - pos[u][1]
+                        force = k * k / (dx * dx + dy * dy or 1e-9)
+                        d[0] += dx * force
+                        d[1] += dy * force
+        for u, v in edges:
+            dx, dy = pos[u][0] - pos[v][0], pos[u][1] - pos[v][1]
+            force = math.hypot(dx, dy) / k
+            disp[u][0] -= dx * force
+            disp[u][1] -= dy * force
+            disp[v][0] += dx * force
+            disp[v][1] += dy * force
+        for v in nodes:
+            length = math.hypot(*disp[v])
+            if length:
+                move = min(length, step) / length
+                pos[v][0] += disp[v][0] * move
+                pos[v][1] += disp[v][1] * move
+        step = max(step * 0.95, 0.002)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    factor = scale * min(2.0, math.sqrt(len(nodes)) / 4) / span
+    return {v: (round((p[0] - cx) * factor, 1), round((p[1] - cy) * factor, 1)) for v, p in pos.items()}
+
+
+def communities(graph: nx.Graph, seed: int = 7) -> dict[str, int]:
+    """Return a community number for every node (Louvain, seeded; 0 is the largest community)."""
+    if graph.number_of_edges() == 0:
+        return {n: i for i, n in enumerate(graph)}
+    found = sorted(nx.community.louvain_communities(graph, seed=seed), key=lambda c: (-len(c), min(c)))
+    return {node: number for number, members in enumerate(found) for node in members}
+
+
+Matrix = tuple[list[str], list[str], dict[tuple[str, str], list[str]]]
+
+
+def theme_body_matrix(graph: nx.Graph, limit: int = 40) -> Matrix:
+    """Count, for each body and theme, the DPs of the theme that target the body.
+
+    Returns (themes present, bodies most targeted across themes first, {(body, theme): DP IRIs}).
+    Bodies are ranked by how many themes meet on them, then by DP count: joint-activity
+    opportunities first.
+    """
+    cells: dict[tuple[str, str], list[str]] = {}
+    for body in body_nodes(graph):
+        for dp in graph[body]:
+            theme = graph.nodes[dp]["theme"] or "?"
+            cells.setdefault((body, theme), []).append(dp)
+    themes = sorted({t for _, t in cells})
+    spread = Counter(b for b, _ in cells)
+    size = Counter({b: graph.degree(b) for b in spread})
+    bodies = sorted(spread, key=lambda b: (-spread[b], -size[b], graph.nodes[b]["label"].lower()))[:limit]
+    for key in cells:
+        cells[key].sort(key=lambda d: graph.nodes[d]["label"].lower())
+    return themes, bodies, {k: v for k, v in cells.items() if k[0] in set(bodies)}
+
+
+# ---- downloads ----
+
+def _flat(graph: nx.Graph) -> nx.Graph:
+    """Copy a graph with attributes every format can hold (sets joined with '|')."""
+    out = nx.Graph()
+    for node, attrs in graph.nodes(data=True):
+        out.add_node(node, **{k: ("|".join(sorted(v)) if isinstance(v, set) else v) for k, v in attrs.items()},
+                     iri=node, entity=kind_of(node) or "")
+    for u, v, attrs in graph.edges(data=True):
+        out.add_edge(u, v, levels="|".join(sorted(attrs.get("levels", ()))))
+    return out
+
+
+def serialise(graph: nx.Graph, fmt: str) -> bytes:
+    """Serialise a graph as GraphML, GEXF or node-link JSON.
+
+    Raises:
+        ValueError: unknown format.
+    """
+    flat = _flat(graph)
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(flat)).encode("utf-8")
+    if fmt == "gexf":
+        return "\n".join(nx.generate_gexf(flat)).encode("utf-8")
+    if fmt == "json":
+        return json.dumps(nx.node_link_data(flat, edges="links"), indent=1).encode("utf-8")
+    raise ValueError(f"unknown graph format {fmt!r}: use graphml, gexf or json")
+
+
+def neighbours(graph: nx.Graph, node: str) -> list[str]:
+    """Return a node's neighbours."""
+    return list(graph[node])
+
+
+def select(graph: nx.Graph, filters: Filters, center: str | None = None, radius: int = 1) -> nx.Graph:
+    """Return the part of the graph a view shows: the filtered graph, or an ego network in it.
+
+    Raises:
+        ValueError: the center is not in the network, or no link of it passes the filters.
+    """
+    if center is not None and center not in graph:
+        raise ValueError(f"{center} is not in the network (no DP targets it, or it targets nothing)")
+    sub = apply_filters(graph, filters)
+    if center is None:
+        return sub
+    if center not in sub:
+        raise ValueError("no link of this entity passes the filters: remove a filter")
+    return ego(sub, center, radius)
+
+
+def filter_choices(graph: nx.Graph) -> dict[str, list[str]]:
+    """Return the values each filter can take in this graph (for the filter form)."""
+    levels = sorted({level for *_, ls in graph.edges(data="levels") for level in (ls or ())})
+    types = sorted({t for _, t in graph.nodes(data="body_type") if t})
+    themes = sorted({t for _, t in graph.nodes(data="theme") if t})
+    return {"themes": themes, "levels": levels, "body_types": types}

@@ -1,0 +1,59 @@
+"""The OpenAPI 3 description of the JSON API, built from one table of operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: (path, summary, path parameters, tabular?) of every API operation.
+OPERATIONS: list[tuple[str, str, list[str], bool]] = [
+    ("/api/bodies", "Bodies with the number of DPs targeting each (all=1: every body in the gazetteer)", [], True),
+    ("/api/bodies/{slug}", "One body: type, parents, members, successors, and the DPs that target it", ["slug"],
+     False),
+    ("/api/bodies/{slug}/dps", "Which DPs target this body, grouped by theme, with the source cells", ["slug"],
+     True),
+    ("/api/dps", "Every Development Partnership with its themes, regions and number of bodies targeted", [], True),
+    ("/api/dps/{slug}", "One DP: aim, objectives, outcomes, groups, region, theme, bodies by level, activities",
+     ["slug"], False),
+    ("/api/themes", "The nine EQUAL themes with their pillars and DP counts", [], True),
+    ("/api/themes/{letter}", "One theme: its DPs, activities and strategy documents", ["letter"], False),
+    ("/api/documents", "Every ingested document", [], True),
+    ("/api/stats", "Counts of documents, DPs, bodies, activities and triples", [], False),
+]
+
+_ERROR = {"description": "Not found, or a bad parameter", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}}}}
+
+
+def _operation(path: str, summary: str, params: list[str], tabular: bool) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {"name": p, "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "the theme letter A-I" if p == "letter" else "the last segment of the entity IRI"}
+        for p in params]
+    content: dict[str, Any] = {"application/json": {"schema": {"type": "object"}}}
+    if tabular:
+        parameters.append({"name": "format", "in": "query", "required": False,
+                           "schema": {"type": "string", "enum": ["json", "csv"]},
+                           "description": "json (default) or csv; `Accept: text/csv` works too"})
+        content["text/csv"] = {"schema": {"type": "string"}}
+    if path == "/api/bodies":
+        parameters.append({"name": "all", "in": "query", "required": False,
+                           "schema": {"type": "string", "enum": ["0", "1"]},
+                           "description": "1 to include bodies that no DP targets"})
+    op_id = path.replace("/api/", "").replace("{", "").replace("}", "").replace("/", "_")
+    return {"get": {"summary": summary, "operationId": op_id, "parameters": parameters,
+                    "responses": {"200": {"description": "OK", "content": content},
+                                  "404": _ERROR if params else {"description": "Not found"}}}}
+
+
+def openapi_document(server: str = "/") -> dict[str, Any]:
+    """Return the OpenAPI 3.0 document for the API served at `server`."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "equal-kg API", "version": "0.1.0",
+                 "description": "Development Partnerships of the EU EQUAL programme, the bodies their "
+                                "mainstreaming strategies target, with provenance down to the table cell. "
+                                "The SPARQL endpoint is at /sparql; entity IRIs under /id/ serve JSON-LD."},
+        "servers": [{"url": server or "/"}],
+        "paths": {path: _operation(path, summary, params, tabular)
+                  for path, summary, params, tabular in OPERATIONS},
+    }

@@ -1,0 +1,244 @@
+"""Kind-specific views: what a body, DP or theme page (and the JSON API) shows, as plain data.
+
+Written once here so the pages, the API and the CLI answer the same question the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, field
+
+from kg.entities import labels, provenance
+from kg.namespaces import EQ
+from kg.queries import _iri, dps_targeting
+from kg.store import Store
+
+
+def _s(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass
+class DPTarget:
+    """One DP that targets a body: the policy areas, levels and source cells, merged."""
+
+    dp: str
+    label: str
+    theme: str | None
+    policy_areas: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    sources: list[dict[str, object]] = field(default_factory=list)
+
+
+def body_targets(store: Store, body: str) -> dict[str, list[DPTarget]]:
+    """Answer 'which DPs target this body?' grouped by theme letter ('?' when unknown)."""
+    answers = dps_targeting(store, body)
+    grouped: dict[str, dict[str, DPTarget]] = {}
+    level_names = labels(store, {a.level for a in answers if a.level})
+    doc_names = labels(store, {a.document for a in answers})
+    read = provenance(store, body)
+    for answer in answers:
+        theme = answer.theme or "?"
+        item = grouped.setdefault(theme, {}).setdefault(
+            answer.dp, DPTarget(answer.dp, answer.dp_label, answer.theme))
+        if answer.policy_area not in item.policy_areas:
+            item.policy_areas.append(answer.policy_area)
+        level = level_names.get(answer.level or "")
+        if level and level not in item.levels:
+            item.levels.append(level)
+        cells = [asdict(c) for c in read.get((answer.dp, str(EQ.targets), body), [])]
+        if not cells:  # the DP targets a member of this body: name the member's cell
+            cells = [{"document": answer.document, "document_label": doc_names.get(answer.document),
+                      "row": answer.row, "column": answer.column, "text": answer.cell_text,
+                      "written": answer.written}]
+        for source in cells:
+            if source not in item.sources:
+                item.sources.append(source)
+    return {theme: list(dps.values()) for theme, dps in sorted(grouped.items())}
+
+
+def _linked(store: Store, pattern: str, select: str = "", optional: str = "") -> list[dict[str, str | None]]:
+    """Return the distinct ?x a pattern binds, with labels and any extra selected values."""
+    rows = store.select(f"""SELECT DISTINCT ?x ?l {select} WHERE {{
+        {pattern} OPTIONAL {{ ?x rdfs:label ?l }} {optional} }} ORDER BY ?l""").rows
+    seen: dict[str, dict[str, str | None]] = {}
+    for r in rows:
+        extra = {k: _s(v) for k, v in r.items() if k not in ("x", "l")}
+        seen.setdefault(str(r["x"]), {"iri": str(r["x"]), "label": _s(r["l"]) or str(r["x"]), **extra})
+    return list(seen.values())
+
+
+def body_view(store: Store, body: str) -> dict[str, object]:
+    """Return a body's page data: label, type, parents, kind, members, successors, targeting DPs."""
+    node = _iri(body)
+    dates = ("?founded ?dissolved", "OPTIONAL { ?x schema:foundingDate ?founded } "
+             "OPTIONAL { ?x schema:dissolutionDate ?dissolved }")
+    info = store.select(f"""SELECT ?label ?type ?typeLabel ?reconciled ?founded ?dissolved ?comment WHERE {{
+        {node} rdfs:label ?label .
+        OPTIONAL {{ {node} eq:bodyType ?type . OPTIONAL {{ ?type rdfs:label ?typeLabel }} }}
+        OPTIONAL {{ {node} eq:reconciled ?reconciled }}
+        OPTIONAL {{ {node} schema:foundingDate ?founded }}
+        OPTIONAL {{ {node} schema:dissolutionDate ?dissolved }}
+        OPTIONAL {{ {node} rdfs:comment ?comment }} }} LIMIT 1""").rows
+    row = {k: _s(v) for k, v in info[0].items()} if info else {}
+    return {
+        "iri": body, "label": row.get("label"), "type": row.get("type"),
+        "type_label": row.get("typeLabel"), "reconciled": row.get("reconciled") != "false",
+        "founded": row.get("founded"), "dissolved": row.get("dissolved"), "comment": row.get("comment"),
+        "parents": _linked(store, f"{node} org:subOrganizationOf ?x ."),
+        "kinds": _linked(store, f"{node} eq:kind ?x ."),
+        "members": _linked(store, f"?x eq:kind {node} ."),
+        "children": _linked(store, f"?x org:subOrganizationOf {node} ."),
+        "successors": _linked(store, f"{node} eq:succeededBy+ ?x .", *dates),
+        "predecessors": _linked(store, f"?x eq:succeededBy+ {node} .", *dates),
+        "targets_by_theme": {k: [asdict(t) for t in v] for k, v in body_targets(store, body).items()},
+    }
+
+
+def dp_view(store: Store, dp: str) -> dict[str, object]:
+    """Return a DP's page data: texts, outcomes, groups, regions, theme, bodies by level, activities."""
+    node = _iri(dp)
+
+    def values(prop: str) -> list[str]:
+        rows = store.select(f"SELECT DISTINCT ?v WHERE {{ {node} {prop} ?v }} ORDER BY ?v").rows
+        return [str(r["v"]) for r in rows]
+
+    def linked(prop: str) -> list[dict[str, str | None]]:
+        return _linked(store, f"{node} {prop} ?x .")
+
+    outcomes = store.select(f"""SELECT ?o ?text ?quantity ?unit ?period WHERE {{ {node} eq:outcome ?o .
+        ?o eq:text ?text . OPTIONAL {{ ?o eq:quantity ?quantity }} OPTIONAL {{ ?o eq:unit ?unit }}
+        OPTIONAL {{ ?o eq:period ?period }} }} ORDER BY ?o""").rows
+    sources = provenance(store, dp)
+    by_level: dict[str, list[dict[str, object]]] = {}
+    level_names = labels(store, {s.level for v in sources.values() for s in v if s.level})
+    for body in linked("eq:targets"):
+        cells = sources.get((dp, str(EQ.targets), str(body["iri"])), [])
+        levels = sorted({level_names.get(s.level, s.level) for s in cells if s.level}) or ["Unspecified"]
+        written = sorted({s.written for s in cells if s.written and s.written != body["label"]})
+        for level in levels:
+            by_level.setdefault(level, []).append({**body, "written": written})
+    activities = store.select(f"""SELECT DISTINCT ?a ?l ?area ?areaLabel ?lead WHERE {{
+        ?a eq:involves {node} ; rdfs:label ?l .
+        OPTIONAL {{ ?a eq:policyArea ?area . ?area rdfs:label ?areaLabel }}
+        BIND(EXISTS {{ ?a eq:lead {node} }} AS ?lead) }} ORDER BY ?l""").rows
+    documents = sorted({s.document for v in sources.values() for s in v})
+    doc_names = labels(store, documents)
+    return {
+        "iri": dp, "label": labels(store, [dp]).get(dp) or dp,
+        "aim": values("eq:aim"), "objectives": values("eq:objective"), "background": values("eq:background"),
+        "beneficiary_text": values("eq:beneficiaryText"), "round": values("eq:round"),
+        "outcomes": [{k: _s(v) for k, v in r.items()} for r in outcomes],
+        "beneficiary_groups": linked("eq:beneficiaryGroup"), "regions": linked("eq:region"),
+        "themes": linked("eq:theme"), "policy_areas": linked("eq:policyArea"),
+        "policies": linked("eq:mentions"),
+        "targets_by_level": dict(sorted(by_level.items())),
+        "activities": [{"iri": str(r["a"]), "label": str(r["l"]), "policy_area": _s(r["area"]),
+                        "policy_area_label": _s(r["areaLabel"]), "lead": bool(r["lead"].toPython())}
+                       for r in activities],
+        "documents": [{"iri": d, "label": doc_names.get(d, d)} for d in documents],
+    }
+
+
+def list_dps(store: Store) -> list[dict[str, object]]:
+    """Return every DP with its themes, regions and the number of bodies it targets."""
+    rows = store.select("""SELECT ?dp ?label (GROUP_CONCAT(DISTINCT ?t; separator=" ") AS ?themes)
+        (GROUP_CONCAT(DISTINCT ?r; separator="|") AS ?regions) (COUNT(DISTINCT ?b) AS ?bodies) WHERE {
+        ?dp a eq:DevelopmentPartnership ; rdfs:label ?label .
+        OPTIONAL { ?dp eq:theme/skos:notation ?t }
+        OPTIONAL { ?dp eq:region/rdfs:label ?r }
+        OPTIONAL { ?dp eq:targets ?b } } GROUP BY ?dp ?label ORDER BY LCASE(?label)""").rows
+    seen: dict[str, dict[str, object]] = {}
+    for r in rows:
+        seen.setdefault(str(r["dp"]), {
+            "iri": str(r["dp"]), "slug": str(r["dp"]).rsplit("/", 1)[-1], "label": str(r["label"]),
+            "themes": sorted(set(str(r["themes"] or "").split())),
+            "regions": sorted({x for x in str(r["regions"] or "").split("|") if x}),
+            "bodies_targeted": int(r["bodies"].toPython())})
+    return list(seen.values())
+
+
+def list_bodies(store: Store, targeted_only: bool = False) -> list[dict[str, object]]:
+    """Return bodies with the number of DPs targeting each (directly), most targeted first."""
+    having = "HAVING (COUNT(DISTINCT ?dp) > 0)" if targeted_only else ""
+    rows = store.select(f"""SELECT ?b (SAMPLE(?l) AS ?label) (SAMPLE(?tl) AS ?type)
+        (COUNT(DISTINCT ?dp) AS ?dps) (SAMPLE(?rec) AS ?reconciled) WHERE {{
+        ?b a eq:Body ; rdfs:label ?l .
+        OPTIONAL {{ ?b eq:bodyType/rdfs:label ?tl }}
+        OPTIONAL {{ ?b eq:reconciled ?rec }}
+        OPTIONAL {{ ?dp eq:targets ?b }} }} GROUP BY ?b {having}
+        ORDER BY DESC(?dps) LCASE(?label)""").rows
+    return [{"iri": str(r["b"]), "slug": str(r["b"]).rsplit("/", 1)[-1], "label": str(r["label"]),
+             "type": _s(r["type"]), "dps": int(r["dps"].toPython()),
+             "reconciled": _s(r["reconciled"]) != "false"} for r in rows]
+
+
+def list_themes(store: Store) -> list[dict[str, object]]:
+    """Return the themes A-I with their pillar and the number of DPs in each."""
+    rows = store.select("""SELECT ?t ?letter (SAMPLE(?l) AS ?label) (SAMPLE(?pl) AS ?pillar)
+        (COUNT(DISTINCT ?dp) AS ?dps) WHERE {
+        ?t a eq:Theme ; skos:notation ?letter ; rdfs:label ?l .
+        OPTIONAL { ?p skos:narrower ?t ; rdfs:label ?pl }
+        OPTIONAL { ?dp eq:theme ?t } } GROUP BY ?t ?letter ORDER BY ?letter""").rows
+    return [{"iri": str(r["t"]), "letter": str(r["letter"]), "label": str(r["label"]),
+             "pillar": _s(r["pillar"]), "dps": int(r["dps"].toPython())} for r in rows]
+
+
+def theme_view(store: Store, theme: str) -> dict[str, object]:
+    """Return a theme's DPs, activities and strategy documents."""
+    node = _iri(theme)
+    rows = store.select(f"""SELECT ?x ?l ?kind WHERE {{
+        {{ ?x eq:theme {node} ; a eq:DevelopmentPartnership BIND("dps" AS ?kind) }}
+        UNION {{ ?x eq:theme {node} ; a eq:MainstreamingActivity BIND("activities" AS ?kind) }}
+        UNION {{ ?x eq:theme {node} ; a eq:Document BIND("documents" AS ?kind) }}
+        ?x rdfs:label ?l }} ORDER BY LCASE(?l)""").rows
+    out: dict[str, list[dict[str, str]]] = {"dps": [], "activities": [], "documents": []}
+    for r in rows:
+        item = {"iri": str(r["x"]), "label": str(r["l"])}
+        if item not in out[str(r["kind"])]:
+            out[str(r["kind"])].append(item)
+    return {"iri": theme, "label": labels(store, [theme]).get(theme), **out}
+
+
+def list_documents(store: Store) -> list[dict[str, object]]:
+    """Return every ingested document with its kind, theme and file name."""
+    rows = store.select("""SELECT ?d (SAMPLE(?l) AS ?label) (SAMPLE(?f) AS ?file)
+        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?k), "#"); separator=" ") AS ?kinds) (SAMPLE(?n) AS ?theme)
+        WHERE { ?d a eq:Document ; rdfs:label ?l ; a ?k . FILTER(?k != eq:Document)
+        OPTIONAL { ?d eq:fileName ?f } OPTIONAL { ?d eq:theme/skos:notation ?n } }
+        GROUP BY ?d ORDER BY ?label""").rows
+    return [{"iri": str(r["d"]), "slug": str(r["d"]).rsplit("/", 1)[-1], "label": str(r["label"]),
+             "file": _s(r["file"]), "kind": _s(r["kinds"]), "theme": _s(r["theme"])} for r in rows]
+
+
+def as_csv(rows: list[dict[str, object]]) -> str:
+    """Render flat rows as CSV (lists joined with '; '), header from the first row's keys.
+
+    >>> print(as_csv([{"a": 1, "b": ["x", "y"]}]), end="")
+    a,b
+    1,x; y
+    """
+    buffer = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                         for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def targets_rows(targets_by_theme: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    """Flatten 'which DPs target this body' into one row per DP and source cell (for CSV)."""
+    rows: list[dict[str, object]] = []
+    for theme, items in targets_by_theme.items():
+        for item in items:
+            for source in item["sources"] or [{}]:  # type: ignore[attr-defined]
+                rows.append({"theme": theme, "dp": item["dp"], "dp_label": item["label"],
+                             "policy_areas": item["policy_areas"], "levels": item["levels"],
+                             "document": source.get("document"), "row": source.get("row"),
+                             "column": source.get("column"), "cell_text": source.get("text"),
+                             "written": source.get("written")})
+    return rows

@@ -1,0 +1,424 @@
+"""The full-text index: its whoosh schema, and search documents read from the graph by SPARQL.
+
+The index is built from the store, never from raw files, so search and graph cannot disagree.
+Every search document names the document graphs it was read from (`source`), so one document
+can be re-indexed on its own: drop what came from it, add it again, refresh the DPs and bodies
+it mentions. Each document's `sha256` (and the curated graph's) is kept in the index, so
+`sync_index` can tell which documents changed since the index was last written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.index import Index
+
+from kg.namespaces import BASE, CURATED_GRAPH
+from kg.store import Store
+
+#: Text fields users can name in a query (`objectives:procurement`, `who:DTI`).
+TEXT_FIELDS = ("name", "aliases", "aim", "objectives", "background", "outcomes", "beneficiaries",
+               "what", "who", "when", "how", "why", "policy", "dps", "bodies", "text")
+#: Facet fields: keywords (slugs), counted per result set and usable as `theme:D`.
+FACETS = ("kind", "theme", "region", "body", "level", "area", "document")
+#: Seconds a writer waits for another writer's lock before giving up.
+WRITE_TIMEOUT = 30.0
+
+_ANALYZER = StemmingAnalyzer()
+_LOCK = threading.Lock()
+
+
+def make_schema() -> Schema:
+    """Return the index schema: identity, stored display data, text fields, facet keywords."""
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True), "source": KEYWORD(stored=True, commas=True),
+        "sha": STORED(), "title": STORED(), "url": STORED(), "cells": STORED(),
+        "content": TEXT(analyzer=_ANALYZER),
+    }
+    for name in TEXT_FIELDS:
+        fields[name] = TEXT(analyzer=_ANALYZER, stored=True)
+    for name in FACETS:
+        fields[name] = KEYWORD(stored=True, commas=True, lowercase=True)
+    return Schema(**fields)
+
+
+def default_index_location(store_location: str) -> str:
+    """Return where a store's index lives: the sibling directory `<store>-index`.
+
+    >>> default_index_location("/data/equal-kg/store")
+    '/data/equal-kg/store-index'
+    >>> default_index_location("memory:")
+    'memory:'
+    """
+    if store_location in ("memory:", ":memory:"):
+        return "memory:"
+    text = store_location[len("file://"):] if store_location.startswith("file://") else store_location
+    path = Path(text).expanduser()
+    return str(path.with_name(path.name + "-index"))
+
+
+def slug(iri: str) -> str:
+    """Return the last path segment of an IRI, as facet values use it.
+
+    >>> slug("https://w3id.org/equal-kg/id/theme/D")
+    'D'
+    """
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def local_url(iri: str) -> str:
+    """Return the web path that serves an entity IRI (`/id/dp/seem`).
+
+    >>> local_url("https://w3id.org/equal-kg/id/dp/seem")
+    '/id/dp/seem'
+    """
+    return "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
+
+
+_RAM: dict[str, Index] = {}
+
+
+def open_index(location: str, create: bool = False) -> Index:
+    """Open the index at a location (`memory:` keeps one per process), creating it if absent or asked."""
+    if location == "memory:":
+        if create or location not in _RAM:
+            _RAM[location] = RamStorage().create_index(make_schema())
+        return _RAM[location]
+    path = Path(location)
+    if create and path.exists():
+        shutil.rmtree(path)
+    if not whoosh_index.exists_in(str(path)):
+        path.mkdir(parents=True, exist_ok=True)
+        return whoosh_index.create_in(str(path), make_schema())
+    return whoosh_index.open_dir(str(path))
+
+
+@dataclass
+class Entry:
+    """One search document before it is written: its fields and the text that feeds `content`."""
+
+    id: str
+    kind: str
+    title: str
+    url: str
+    source: set[str] = field(default_factory=set)
+    text: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    facets: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    cells: dict[str, str] = field(default_factory=dict)
+    extra: list[str] = field(default_factory=list)
+    sha: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        """Return the whoosh fields of this entry."""
+        out: dict[str, Any] = {"id": self.id, "title": self.title, "url": self.url, "cells": self.cells,
+                               "sha": self.sha, "source": ",".join(sorted(self.source)), "kind": self.kind}
+        for name, values in self.text.items():
+            unique = list(dict.fromkeys(v for v in values if v))
+            if unique:
+                out[name] = "\n".join(unique)
+        parts = [self.title, *(out[n] for n in TEXT_FIELDS if n in out and n != "text"), *self.extra]
+        out["content"] = "\n".join(dict.fromkeys(p for p in parts if p))
+        if "text" in out:
+            out["content"] += "\n" + out["text"]
+        for name, values in self.facets.items():
+            if values:
+                out[name] = ",".join(sorted({v.replace(",", " ").lower() for v in values}))
+        return out
+
+
+def _values(var: str, iris: Iterable[str] | None) -> str:
+    """Return a VALUES clause restricting a variable to IRIs, or nothing for 'all'."""
+    if iris is None:
+        return ""
+    return f"VALUES {var} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
+    """Read DPs (all, or the given IRIs) with their text, regions, themes, bodies and levels."""
+    vals = _values("?s", dps)
+    entries: dict[str, Entry] = {}
+    for row in store.select(f"""SELECT DISTINCT ?s ?label ?g WHERE {{ {vals}
+            GRAPH ?g {{ ?s a eq:DevelopmentPartnership ; rdfs:label ?label }} }}""").rows:
+        iri = str(row["s"])
+        entry = entries.setdefault(iri, Entry(iri, "dp", str(row["label"]), local_url(iri)))
+        entry.source.add(str(row["g"]))
+        entry.text["name"].append(str(row["label"]))
+    fields = {"aim": "aim", "objective": "objectives", "background": "background",
+              "beneficiaryText": "beneficiaries", "outcome": "outcomes", "region": "region",
+              "beneficiaryGroup": "beneficiaries", "theme": "theme", "targets": "body",
+              "policyArea": "area", "mentions": "bodies"}
+    props = " ".join(f"eq:{p}" for p in fields)
+    for row in store.select(f"""SELECT DISTINCT ?s ?p ?o ?label WHERE {{ {vals}
+            ?s a eq:DevelopmentPartnership ; ?p ?o . VALUES ?p {{ {props} }}
+            OPTIONAL {{ ?o rdfs:label|eq:text ?label }} }}""").rows:
+        entry = entries.get(str(row["s"]))
+        if entry is None:
+            continue
+        name = fields[str(row["p"]).rsplit("#", 1)[-1]]
+        value, label = str(row["o"]), _str(row["label"])
+        if name in FACETS:
+            entry.facets[name].add(slug(value))
+            entry.extra.append(label)  # region, theme, body and area names feed `content`
+            if name == "body":
+                entry.text["bodies"].append(label)
+            elif name == "area":
+                entry.text["policy"].append(label)
+        else:
+            entry.text[name].append(label or value)
+    for row in store.select(f"""SELECT DISTINCT ?s ?level WHERE {{ {vals}
+            ?st rdf:subject ?s ; rdf:predicate eq:targets ; eq:level ?level }}""").rows:
+        if str(row["s"]) in entries:
+            entries[str(row["s"])].facets["level"].add(slug(str(row["level"])))
+    return list(entries.values())
+
+
+def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
+    """Read strategy rows (of all documents, or the given ones) with their section's DPs and bodies."""
+    vals = _values("?g", docs)
+    columns = {"what": "what", "who": "who", "when": "when", "how": "how", "why": "why", "dpsText": "dps"}
+    rows: dict[str, Entry] = {}
+    numbers: dict[str, tuple[str, int]] = {}
+    activity_of: dict[str, str] = {}
+    for row in store.select(f"""SELECT ?g ?row ?n ?act ?p ?o WHERE {{ {vals}
+            GRAPH ?g {{ ?row a eq:StrategyRow ; eq:rowNumber ?n ; dcterms:isPartOf ?act ; ?p ?o }} }}""").rows:
+        iri, doc, number = str(row["row"]), str(row["g"]), int(row["n"].toPython())
+        entry = rows.get(iri)
+        if entry is None:
+            entry = rows[iri] = Entry(iri, "row", "", local_url(doc))
+            entry.source.add(doc)
+            entry.facets["document"].add(slug(doc))
+            numbers[iri] = (doc, number)
+            activity_of[iri] = str(row["act"])
+        column = columns.get(str(row["p"]).rsplit("#", 1)[-1])
+        if column:
+            entry.text[column].append(str(row["o"]))
+    if not rows:
+        return []
+    sections: dict[str, Entry] = defaultdict(lambda: Entry("", "", "", ""))
+    for row in store.select(f"""SELECT DISTINCT ?act ?p ?o ?label ?dl WHERE {{ {vals}
+            GRAPH ?g {{ ?act a eq:MainstreamingActivity ; ?p ?o .
+                       VALUES ?p {{ eq:involves eq:audience eq:policyArea eq:theme }} }}
+            OPTIONAL {{ ?o rdfs:label ?label }} OPTIONAL {{ ?g rdfs:label ?dl }} }}""").rows:
+        section, kind = sections[str(row["act"])], str(row["p"]).rsplit("#", 1)[-1]
+        value, label = str(row["o"]), _str(row["label"])
+        section.title = _str(row["dl"])
+        if kind == "involves":
+            section.text["dps"].append(label)
+        elif kind == "audience":
+            section.facets["body"].add(slug(value))
+            section.text["bodies"].append(label)
+        elif kind == "policyArea":
+            section.facets["area"].add(slug(value))
+            section.text["policy"].append(label)
+        else:
+            section.facets["theme"].add(slug(value))
+    for row in store.select(f"""SELECT DISTINCT ?act ?level WHERE {{ {vals}
+            GRAPH ?g {{ ?st rdf:subject ?act ; rdf:predicate eq:audience ; eq:level ?level }} }}""").rows:
+        sections[str(row["act"])].facets["level"].add(slug(str(row["level"])))
+    for row in store.select(f"""SELECT DISTINCT ?act ?region WHERE {{ {vals}
+            GRAPH ?g {{ ?act eq:involves ?dp }} ?dp eq:region ?region }}""").rows:
+        sections[str(row["act"])].facets["region"].add(slug(str(row["region"])))
+    cells: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
+    for row in store.select(f"""SELECT ?g ?n ?column ?line WHERE {{ {vals}
+            GRAPH ?g {{ ?c a eq:Cell ; eq:rowNumber ?n ; eq:column ?column ; eq:line ?line }} }}""").rows:
+        doc = str(row["g"])
+        anchor = f"cell-{row['line']}-{str(row['column']).lower()}"
+        cells[(doc, int(row["n"].toPython()))][str(row["column"]).lower()] = f"{local_url(doc)}#{anchor}"
+    for iri, entry in rows.items():
+        section = sections[activity_of[iri]]
+        doc, number = numbers[iri]
+        area = "; ".join(dict.fromkeys(section.text["policy"])) or "Strategy"
+        entry.title = f"{area}, row {number} ({section.title or slug(doc)})"
+        entry.cells = cells.get((doc, number), {})
+        entry.url = next((entry.cells[c] for c in ("what", "who", "how", "when", "why", "dps")
+                          if c in entry.cells), entry.url)
+        for name in ("dps", "bodies", "policy"):
+            entry.text[name].extend(section.text[name])
+        for name, values in section.facets.items():
+            entry.facets[name] |= values
+    return list(rows.values())
+
+
+def document_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
+    """Read documents (all, or the given ones): title, full text, theme, and their checksum."""
+    vals = _values("?g", docs)
+    entries: dict[str, Entry] = {}
+    for row in store.select(f"""SELECT ?g ?title ?content ?sha ?theme WHERE {{ {vals}
+            GRAPH ?g {{ ?g a eq:Document ; rdfs:label ?title ; eq:sha256 ?sha .
+                       OPTIONAL {{ ?g eq:content ?content }}
+                       OPTIONAL {{ {{ ?g eq:theme ?theme }} UNION {{ ?g dcterms:subject/eq:theme ?theme }} }} }} }}
+            """).rows:
+        iri = str(row["g"])
+        entry = entries.setdefault(iri, Entry(iri, "document", str(row["title"]), local_url(iri)))
+        entry.source.add(iri)
+        entry.sha = str(row["sha"])
+        entry.text["name"].append(str(row["title"]))
+        entry.text["text"].append(_str(row["content"]))
+        entry.facets["document"].add(slug(iri))
+        if row["theme"] is not None:
+            entry.facets["theme"].add(slug(str(row["theme"])))
+    return list(entries.values())
+
+
+def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entry]:
+    """Read bodies (all, or the given IRIs): names, aliases, typos, type, and who targets them."""
+    vals = _values("?s", bodies)
+    entries: dict[str, Entry] = {}
+    for row in store.select(f"""SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {vals}
+            GRAPH ?g {{ ?s a eq:Body ; ?p ?o .
+            VALUES ?p {{ rdfs:label skos:altLabel skos:hiddenLabel eq:abbreviation }} }} }}""").rows:
+        iri, kind = str(row["s"]), str(row["p"])
+        entry = entries.get(iri)
+        if entry is None:
+            entry = entries[iri] = Entry(iri, "body", "", local_url(iri))
+            entry.facets["body"].add(slug(iri))
+        entry.source.add(str(row["g"]))
+        if kind.endswith("rdf-schema#label"):
+            entry.title = entry.title or str(row["o"])
+            entry.text["name"].append(str(row["o"]))
+        else:
+            entry.text["aliases"].append(str(row["o"]))
+    for row in store.select(f"""SELECT DISTINCT ?s ?g ?theme ?level WHERE {{ {vals}
+            GRAPH ?g {{ ?x ?p ?s . VALUES ?p {{ eq:targets eq:audience eq:mentions }} }}
+            OPTIONAL {{ ?x eq:theme ?theme }}
+            OPTIONAL {{ GRAPH ?g {{ ?st rdf:subject ?x ; rdf:object ?s ; eq:level ?level }} }} }}""").rows:
+        entry = entries.get(str(row["s"]))
+        if entry is None:
+            continue
+        entry.source.add(str(row["g"]))
+        if row["theme"] is not None:
+            entry.facets["theme"].add(slug(str(row["theme"])))
+        if row["level"] is not None:
+            entry.facets["level"].add(slug(str(row["level"])))
+    for entry in entries.values():
+        entry.title = entry.title or slug(entry.id)
+    return list(entries.values())
+
+
+def manifest(store: Store) -> dict[str, str]:
+    """Return the checksum of every document graph and of the curated graph, by graph IRI."""
+    rows = store.select("""SELECT ?g ?sha WHERE { GRAPH ?g { ?g eq:sha256 ?sha } }""").rows
+    return {str(row["g"]): str(row["sha"]) for row in rows}
+
+
+def all_entries(store: Store) -> list[Entry]:
+    """Read every search document from the store, plus the curated graph's checksum."""
+    curated = str(CURATED_GRAPH)
+    meta = Entry(curated, "meta", "curated", "", sha=manifest(store).get(curated, ""))
+    meta.source.add(curated)
+    return [*dp_entries(store), *row_entries(store), *document_entries(store), *body_entries(store), meta]
+
+
+def build_index(store: Store, location: str) -> int:
+    """Rebuild the whole index from the store; return the number of search documents.
+
+    On disk the new index is written beside the old one and swapped in when complete.
+    """
+    entries = all_entries(store)
+    with _LOCK:
+        if location == "memory:":
+            ix = open_index(location, create=True)
+        else:
+            final = Path(location)
+            fresh = final.with_name(final.name + ".new")
+            ix = open_index(str(fresh), create=True)
+        writer = ix.writer(timeout=WRITE_TIMEOUT)
+        for entry in entries:
+            writer.add_document(**entry.fields())
+        writer.commit()
+        if location != "memory:":
+            ix.close()
+            old = final.with_name(final.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if final.exists():
+                final.rename(old)
+            fresh.rename(final)
+            shutil.rmtree(old, ignore_errors=True)
+    return len(entries)
+
+
+def update_index(store: Store, location: str, docs: Iterable[str]) -> int:
+    """Re-index the documents with these graph IRIs (loaded, changed or removed); return documents written.
+
+    What came from each document is dropped; its rows and its own entry are added again if the
+    store still holds it; every DP and body it named before or names now is re-read from the store.
+    """
+    docs = list(docs)
+    ix = open_index(location)
+    with _LOCK:
+        dps: set[str] = set()
+        bodies: set[str] = set()
+        with ix.searcher() as searcher:
+            for doc in docs:
+                for stored in searcher.documents(source=doc):
+                    (dps if stored["kind"] == "dp" else bodies if stored["kind"] == "body" else set()).add(stored["id"])
+        present = [doc for doc in docs if store.has_graph(doc)]
+        entries: list[Entry] = []
+        if present:
+            vals = _values("?g", present)
+            for row in store.select(f"""SELECT DISTINCT ?x ?kind WHERE {{ {vals} GRAPH ?g {{
+                    {{ ?x a eq:DevelopmentPartnership BIND("dp" AS ?kind) }} UNION
+                    {{ ?s ?p ?x . VALUES ?p {{ eq:targets eq:audience eq:mentions }} BIND("body" AS ?kind) }} }} }}
+                    """).rows:
+                (dps if str(row["kind"]) == "dp" else bodies).add(str(row["x"]))
+            entries += row_entries(store, present) + document_entries(store, present)
+        if dps:
+            entries += dp_entries(store, sorted(dps))
+        if bodies:
+            entries += body_entries(store, sorted(bodies))
+        writer = ix.writer(timeout=WRITE_TIMEOUT)
+        try:
+            for doc in docs:
+                writer.delete_by_term("source", doc)
+            for entry in entries:
+                writer.update_document(**entry.fields())
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+    return len(entries)
+
+
+def indexed_manifest(ix: Index) -> dict[str, str]:
+    """Return the checksums the index was built from, by graph IRI."""
+    with ix.searcher() as searcher:
+        return {stored["id"]: stored.get("sha", "") for kind in ("document", "meta")
+                for stored in searcher.documents(kind=kind)}
+
+
+def index_exists(location: str) -> bool:
+    """Tell whether an index has been written at a location."""
+    return location in _RAM if location == "memory:" else whoosh_index.exists_in(location)
+
+
+def sync_index(store: Store, location: str) -> str:
+    """Bring the index up to date with the store; return what was done ('fresh', 'updated N', 'built')."""
+    current = manifest(store)
+    if not index_exists(location):
+        build_index(store, location)
+        return "built"
+    known = indexed_manifest(open_index(location))
+    curated = str(CURATED_GRAPH)
+    if known.get(curated) != current.get(curated):
+        build_index(store, location)
+        return "built"
+    changed = sorted({g for g in set(current) | set(known) if current.get(g) != known.get(g)})
+    if changed:
+        update_index(store, location, changed)
+        return f"updated {len(changed)}"
+    return "fresh"
+

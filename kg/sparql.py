@@ -1,0 +1,279 @@
+"""The SPARQL 1.1 Protocol without HTTP: check a query, pick formats, run it read-only with a row cap.
+
+The endpoint is read-only and must never make the server fetch anything: updates are refused
+(`ReadOnlyError`), `SERVICE` is refused, and FROM / FROM NAMED / `default-graph-uri` only name
+graphs of the store (an unknown one is an empty graph). `execute` is the one function that runs
+a query, so it can be moved into a worker process that a timeout can kill.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+
+from kg.conneg import GRAPH_TYPES, MEDIA_TYPES, RESULT_TYPES, format_named, negotiate
+from kg.namespaces import ID, PREFIXES
+from kg.results import short
+from kg.store import QueryError, Store
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+#: Keywords that start a SPARQL Update operation.
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
+                             "COPY", "WITH"})
+#: The W3C format IRIs of the answers we serve, for the service description.
+_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+                "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "jsonld": "JSON-LD",
+                "ntriples": "N-Triples", "rdfxml": "RDF_XML"}
+#: For a CONSTRUCT or DESCRIBE, a results format name asked for by mistake means this graph format.
+_GRAPH_FOR_RESULT = {"json": "jsonld", "xml": "rdfxml"}
+
+# Tokens that hide words: comments, IRIs, strings, variables, prefixed names, blank node labels.
+_TOKENS = re.compile(r"""
+    (?P<skip>
+        \#[^\n\r]*
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | '''(?:\\.|[^\\])*?''' | \"\"\"(?:\\.|[^\\])*?\"\"\"
+      | '(?:\\.|[^'\\\n\r])*' | "(?:\\.|[^"\\\n\r])*"
+      | [?$][^\W]+
+      | _:[^\W][\w.\-]*
+      | (?:[^\W\d_][\w.\-]*)?:(?:\\.|%[0-9A-Fa-f]{2}|[\w.\-:])*
+    )
+  | (?P<word>[A-Za-z_]+)
+  | .
+""", re.VERBOSE | re.DOTALL)
+
+
+class ReadOnlyError(QueryError):
+    """An update or another write was sent to the read-only endpoint."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's serialised answer: its form (select, ask, graph), format, media type and body."""
+
+    form: str
+    format: str
+    media_type: str
+    body: bytes
+    truncated: bool
+
+
+def keywords(query: str) -> list[str]:
+    """Return the bare words of a query, upper-cased, outside IRIs, strings, comments and names.
+
+    >>> keywords('SELECT * { ?service <http://x/SERVICE> "SERVICE" } # SERVICE')
+    ['SELECT']
+    >>> keywords("ASK { ?s ?p ?o .SERVICE <http://a/> { ?s ?p ?o } }")
+    ['ASK', 'SERVICE']
+    >>> keywords("PREFIX service: <http://a/> ASK { service:x ?p ex:service }")
+    ['PREFIX', 'ASK']
+    """
+    return [m.group("word").upper() for m in _TOKENS.finditer(query) if m.group("word")]
+
+
+def check_query(query: str) -> None:
+    """Refuse a query the read-only endpoint will not run: empty, an update, or using SERVICE.
+
+    Raises:
+        ReadOnlyError: the text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...).
+        QueryError: the query is empty or uses SERVICE (a federated query would make us fetch).
+    """
+    if not query or not query.strip():
+        raise QueryError("no query given: send it as `query=` or as an application/sparql-query body")
+    words = [w for w in keywords(query) if w not in ("PREFIX", "BASE")]
+    if words and words[0] in UPDATE_KEYWORDS:
+        raise ReadOnlyError(f"this endpoint is read-only: SPARQL Update ({words[0]}) is not accepted")
+    if "SERVICE" in words:
+        raise QueryError("SERVICE (federated query) is not allowed: this endpoint never fetches "
+                         "from other endpoints")
+
+
+def uses_dataset_clause(query: str) -> bool:
+    """Tell whether a query names its own dataset with FROM or FROM NAMED."""
+    return "FROM" in keywords(query)
+
+
+def choose_formats(accept: str | None, format_param: str | None = None) -> tuple[str, str]:
+    """Return (results format, graph format) from a `format=` value or the `Accept` header.
+
+    The answer's form is only known once the query runs, so both are chosen up front.
+
+    >>> choose_formats("text/csv")
+    ('csv', 'turtle')
+    >>> choose_formats(None, "jsonld")
+    ('json', 'jsonld')
+    >>> choose_formats("*/*", "json")
+    ('json', 'jsonld')
+
+    Raises:
+        QueryError: `format` names no format we serve.
+    """
+    if format_param:
+        results = format_named(format_param, RESULT_TYPES)
+        graph = format_named(format_param, GRAPH_TYPES)
+        if results is None and graph is None:
+            names = ", ".join(sorted({*RESULT_TYPES.values(), *GRAPH_TYPES.values()}))
+            raise QueryError(f"unknown format {format_param!r}: use one of {names}")
+        if graph is None:
+            graph = _GRAPH_FOR_RESULT.get(results or "", "turtle")
+        return results or "json", graph
+    return (negotiate(accept, RESULT_TYPES, "json") or "json",
+            negotiate(accept, GRAPH_TYPES, "turtle") or "turtle")
+
+
+def execute(store: Store, query: str, *, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None, results_format: str = "json",
+            graph_format: str = "turtle", max_rows: int = 10000, base_iri: str | None = None) -> Answer:
+    """Check and run a query read-only; serialise at most `max_rows` rows in the chosen format.
+
+    With no `default_graphs`/`named_graphs` (the protocol's dataset) and no FROM in the query,
+    the default graph is the union of all graphs. Relative IRIs resolve against `base_iri`
+    (the endpoint's URL).
+    """
+    check_query(query)
+    dataset = None
+    if default_graphs or named_graphs:
+        dataset = (list(default_graphs or []), list(named_graphs or []))
+    union = dataset is None and not uses_dataset_clause(query)
+    form, body, truncated = store.run_protocol_query(
+        query, dataset=dataset, union=union, max_rows=max_rows,
+        results_format=results_format, graph_format=graph_format, base_iri=base_iri)
+    fmt = graph_format if form == "graph" else results_format
+    return Answer(form=form, format=fmt, media_type=MEDIA_TYPES[fmt], body=body, truncated=truncated)
+
+
+def service_description(endpoint: str, graphs: list[str]) -> Graph:
+    """Describe the endpoint in the SPARQL 1.1 Service Description vocabulary."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("format", FORMATS)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    service = URIRef(endpoint + "#service")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in _FORMAT_IRIS.values():
+        graph.add((service, SD.resultFormat, FORMATS[name]))
+    dataset = BNode()
+    default = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+               Literal("The union of all named graphs.", lang="en")))
+    for name in graphs:
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+    return graph
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """Serialise a small rdflib graph in one of the graph formats (turtle, jsonld, ntriples, rdfxml)."""
+    names = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
+    return graph.serialize(format=names[fmt], encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a result shown to a person: its text, a link, and the full term as a tooltip."""
+
+    text: str
+    href: str | None = None
+    title: str | None = None
+    kind: str = "literal"
+
+
+@dataclass
+class Table:
+    """An answer laid out for a page: column names and rows of cells, or a boolean for ASK."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
+    boolean: bool | None = None
+    truncated: bool = False
+
+
+def local_path(iri: str) -> str | None:
+    """Return the local page path of an equal-kg entity IRI (`/id/dp/seem`), or None.
+
+    >>> local_path("https://w3id.org/equal-kg/id/body/dti")
+    '/id/body/dti'
+    >>> local_path("http://example.org/x") is None
+    True
+    """
+    return "/id/" + iri[len(str(ID)):] if iri.startswith(str(ID)) else None
+
+
+def answer_table(store: Store, answer: Answer) -> Table:
+    """Lay out a JSON (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE) answer as a table with labels."""
+    table = Table(form=answer.form, truncated=answer.truncated)
+    if answer.form == "ask":
+        table.boolean = bool(json.loads(answer.body)["boolean"])
+        return table
+    if answer.form == "graph":
+        graph = Graph().parse(data=answer.body.decode("utf-8"), format="nt")
+        table.variables = ["subject", "predicate", "object"]
+        terms = [[_binding(t) for t in triple] for triple in sorted(graph)]
+    else:
+        document = json.loads(answer.body)
+        table.variables = list(document["head"]["vars"])
+        terms = [[row.get(name) for name in table.variables] for row in document["results"]["bindings"]]
+    labels = labels_of(store, {t["value"] for row in terms for t in row if t and t["type"] == "uri"})
+    table.rows = [[_cell(term, labels) for term in row] for row in terms]
+    return table
+
+
+def _binding(term: object) -> dict[str, str]:
+    """Encode an rdflib term like a SPARQL JSON binding."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _cell(term: dict | None, labels: dict[str, str]) -> Cell:
+    if term is None:
+        return Cell("", kind="unbound")
+    value = str(term["value"])
+    if term["type"] == "uri":
+        href = local_path(value) or (value if value.startswith(("http://", "https://")) else None)
+        return Cell(labels.get(value) or short(URIRef(value)), href=href, title=value, kind="uri")
+    if term["type"] == "bnode":
+        return Cell("_:" + value, kind="bnode")
+    if term["type"] == "triple":
+        return Cell(json.dumps(term["value"]), kind="triple")
+    title = term.get("datatype") or (f"@{term['xml:lang']}" if term.get("xml:lang") else None)
+    return Cell(value, title=title, kind="literal")
+
+
+_SAFE_IRI = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
+
+
+def labels_of(store: Store, iris: set[str], limit: int = 5000) -> dict[str, str]:
+    """Return the rdfs:label of each IRI that has one (at most `limit` IRIs are looked up)."""
+    wanted = sorted(i for i in iris if _SAFE_IRI.match(i))[:limit]
+    labels: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        values = " ".join(f"<{i}>" for i in wanted[start:start + 500])
+        rows = store.select(f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} "
+                            f"?s rdfs:label ?l }} GROUP BY ?s").rows
+        labels.update({str(r["s"]): str(r["label"]) for r in rows if r["label"] is not None})
+    return labels
