@@ -18,7 +18,22 @@ OPERATIONS: list[tuple[str, str, list[str], bool]] = [
     ("/api/themes/{letter}", "One theme: its DPs, activities and strategy documents", ["letter"], False),
     ("/api/documents", "Every ingested document", [], True),
     ("/api/stats", "Counts of documents, DPs, bodies, activities and triples", [], False),
+    ("/api/search", "Full-text search with facets: ranked, highlighted, paginated hits and facet counts", [], False),
+    ("/api/partners", "DPs to act with: for a DP (other themes first), or for a set of bodies, with reasons", [],
+     False),
 ]
+
+#: Query parameters of the operations that take them: (name, required, description).
+QUERY_PARAMETERS: dict[str, list[tuple[str, bool, str]]] = {
+    "/api/search": [("q", True, "the query: words, \"phrases\", AND/OR/NOT, wild*cards, field:word"),
+                    ("facet", False, "a facet to refine by, e.g. theme:D or kind:row; repeat to combine"),
+                    ("page", False, "the page of results, from 1"),
+                    ("page_size", False, "hits per page, at most 100")],
+    "/api/partners": [("dp", False, "the DP to find partners for (slug, name or IRI)"),
+                      ("scope", False, "other-first (default), other, same or all"),
+                      ("body", False, "bodies (comma-separated or repeated) when no dp is given"),
+                      ("theme", False, "with body: only DPs of this theme")],
+}
 
 _ERROR = {"description": "Not found, or a bad parameter", "content": {"application/json": {"schema": {
     "type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}}}}
@@ -39,6 +54,8 @@ def _operation(path: str, summary: str, params: list[str], tabular: bool) -> dic
         parameters.append({"name": "all", "in": "query", "required": False,
                            "schema": {"type": "string", "enum": ["0", "1"]},
                            "description": "1 to include bodies that no DP targets"})
+    parameters += [{"name": name, "in": "query", "required": required, "schema": {"type": "string"},
+                    "description": text} for name, required, text in QUERY_PARAMETERS.get(path, [])]
     op_id = path.replace("/api/", "").replace("{", "").replace("}", "").replace("/", "_")
     return {"get": {"summary": summary, "operationId": op_id, "parameters": parameters,
                     "responses": {"200": {"description": "OK", "content": content},

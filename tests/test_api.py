@@ -101,3 +101,9 @@ def test_openapi_description_is_valid_and_covers_the_routes(client) -> None:
     app_routes = {rule.rule.replace("<", "{").replace(">", "}") for rule in client.application.url_map.iter_rules()
                   if rule.endpoint.startswith("api.") and "openapi" not in rule.rule}
     assert app_routes <= set(spec["paths"])
+
+
+def test_openapi_lists_search_and_partners(client) -> None:
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    assert {"q", "facet", "page", "page_size"} <= {p["name"] for p in paths["/api/search"]["get"]["parameters"]}
+    assert {"dp", "scope", "body", "theme"} <= {p["name"] for p in paths["/api/partners"]["get"]["parameters"]}
