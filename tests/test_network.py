@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import networkx as nx
@@ -127,7 +128,10 @@ def test_vis_network_served_from_the_installed_package(client) -> None:
     assert script.status_code == 200 and script.mimetype == "text/javascript" and b"vis-network" in script.data[:400]
     assert client.get("/network/vis/vis-network.css").mimetype == "text/css"
     assert client.get("/network/vis/../../network.py").status_code == 404
-    assert not list(ROOT.rglob("vis-network*.js")), "vis-network must not be copied into the repository"
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False).stdout
+    assert "vis-network" not in tracked, "vis-network must not be copied into the repository"
+    for package in ("kg", "ingest", "web", "ontology"):
+        assert not list((ROOT / package).rglob("vis-network*")), "vis-network must not be copied into the repository"
 
 
 def test_matrix_cells_link_to_their_dps(client) -> None:
