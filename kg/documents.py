@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.entities import labels
 from kg.namespaces import kind_of
-from kg.queries import _iri
+from kg.queries import iri_ref, labels
 from kg.store import Store
 
 #: Strategy table columns in reading order.
@@ -52,7 +51,7 @@ class DocumentView:
 
 def document_view(store: Store, doc: str) -> DocumentView | None:
     """Return a document laid out for reading; None if it is not a document in the store."""
-    node = _iri(doc)
+    node = iri_ref(doc)
     head = store.select(f"""SELECT ?label ?file ?content (GROUP_CONCAT(STRAFTER(STR(?k), "#"); separator=" ") AS ?kinds)
         WHERE {{ {node} a eq:Document ; rdfs:label ?label ; a ?k .
         OPTIONAL {{ {node} eq:fileName ?file }} OPTIONAL {{ {node} eq:content ?content }} }}
@@ -83,7 +82,7 @@ def document_view(store: Store, doc: str) -> DocumentView | None:
 
 def _cells(store: Store, doc: str) -> list[CellView]:
     """Return a document's cells in line order, each with the entities read from it."""
-    node = _iri(doc)
+    node = iri_ref(doc)
     rows = store.select(f"""SELECT ?cell ?line ?col ?text ?row WHERE {{
         ?cell a eq:Cell ; dcterms:isPartOf {node} ; eq:line ?line ; eq:column ?col ; eq:text ?text .
         OPTIONAL {{ ?cell eq:rowNumber ?row }} }} ORDER BY ?line ?col""").rows

@@ -6,7 +6,6 @@ module joins the two so a page (or an API client) can show each fact with its so
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -14,7 +13,7 @@ from rdflib.term import Node
 
 from kg.conneg import GRAPH_TYPES, negotiate
 from kg.namespaces import ID, kind_of
-from kg.queries import _iri
+from kg.queries import iri_ref, labels
 from kg.store import Store
 
 #: Predicates that link the provenance machinery, not facts a reader wants to see.
@@ -78,22 +77,9 @@ def _written(name: Node | None, text: str) -> str | None:
     return str(name) if name is not None and str(name) in text else None
 
 
-def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """Return the rdfs:label (English or plain first) of each IRI that has one."""
-    wanted = sorted({i for i in iris if i.startswith("http")})
-    found: dict[str, str] = {}
-    for start in range(0, len(wanted), 400):
-        values = " ".join(_iri(i) for i in wanted[start:start + 400])
-        rows = store.select(f"""SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
-            ?x rdfs:label ?l }} ORDER BY DESC(LANG(?l) = "en" || LANG(?l) = "")""").rows
-        for row in rows:
-            found.setdefault(str(row["x"]), str(row["l"]))
-    return found
-
-
 def exists(store: Store, iri: str) -> bool:
     """Tell whether the store says anything about an IRI (as subject or object)."""
-    node = _iri(iri)
+    node = iri_ref(iri)
     return store.ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
 
 
@@ -111,7 +97,7 @@ def fallback_label(iri: str) -> str:
 
 def provenance(store: Store, iri: str) -> dict[tuple[str, str, str], list[Source]]:
     """Return the sources of every fact with the IRI as subject or object, keyed by (s, p, o)."""
-    node = _iri(iri)
+    node = iri_ref(iri)
     rows = store.select(f"""
     SELECT DISTINCT ?s ?p ?o ?cell ?doc ?line ?col ?row ?text ?written ?level WHERE {{
       {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}
@@ -143,7 +129,7 @@ def describe(store: Store, iri: str) -> Entity | None:
     """Describe an entity for a page or API; None when the store knows nothing about it."""
     if not exists(store, iri):
         return None
-    node = _iri(iri)
+    node = iri_ref(iri)
     out_rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}").rows
     hidden = ", ".join(_HIDDEN_INCOMING)
     in_rows = store.select(f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node}
@@ -177,7 +163,7 @@ def describe(store: Store, iri: str) -> Entity | None:
 def entity_graph(store: Store, iri: str) -> Graph:
     """Return the RDF description of an entity: its triples, the triples pointing at it,
     and the provenance statements (with their cells) about its facts."""
-    node = _iri(iri)
+    node = iri_ref(iri)
     return store.construct(f"""CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . ?st ?sp ?so . ?cell ?cp ?co }}
     WHERE {{
       {{ {node} ?p ?o }}
@@ -227,4 +213,4 @@ def choose_format(accept: str | None) -> str:
 
 def is_a(store: Store, iri: str, cls: str) -> bool:
     """Tell whether an IRI has an rdf:type (a prefixed name such as `eq:Body`)."""
-    return store.ask(f"ASK {{ {_iri(iri)} a {cls} }}")
+    return store.ask(f"ASK {{ {iri_ref(iri)} a {cls} }}")

@@ -9,9 +9,9 @@ import csv
 import io
 from dataclasses import asdict, dataclass, field
 
-from kg.entities import labels, provenance
+from kg.entities import provenance
 from kg.namespaces import EQ
-from kg.queries import _iri, dps_targeting
+from kg.queries import dps_targeting, iri_ref, labels
 from kg.store import Store
 
 
@@ -71,7 +71,7 @@ def _linked(store: Store, pattern: str, select: str = "", optional: str = "") ->
 
 def body_view(store: Store, body: str) -> dict[str, object]:
     """Return a body's page data: label, type, parents, kind, members, successors, targeting DPs."""
-    node = _iri(body)
+    node = iri_ref(body)
     dates = ("?founded ?dissolved", "OPTIONAL { ?x schema:foundingDate ?founded } "
              "OPTIONAL { ?x schema:dissolutionDate ?dissolved }")
     info = store.select(f"""SELECT ?label ?type ?typeLabel ?reconciled ?founded ?dissolved ?comment WHERE {{
@@ -98,7 +98,7 @@ def body_view(store: Store, body: str) -> dict[str, object]:
 
 def dp_view(store: Store, dp: str) -> dict[str, object]:
     """Return a DP's page data: texts, outcomes, groups, regions, theme, bodies by level, activities."""
-    node = _iri(dp)
+    node = iri_ref(dp)
 
     def values(prop: str) -> list[str]:
         rows = store.select(f"SELECT DISTINCT ?v WHERE {{ {node} {prop} ?v }} ORDER BY ?v").rows
@@ -187,7 +187,7 @@ def list_themes(store: Store) -> list[dict[str, object]]:
 
 def theme_view(store: Store, theme: str) -> dict[str, object]:
     """Return a theme's DPs, activities and strategy documents."""
-    node = _iri(theme)
+    node = iri_ref(theme)
     rows = store.select(f"""SELECT ?x ?l ?kind WHERE {{
         {{ ?x eq:theme {node} ; a eq:DevelopmentPartnership BIND("dps" AS ?kind) }}
         UNION {{ ?x eq:theme {node} ; a eq:MainstreamingActivity BIND("activities" AS ?kind) }}

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 from kg.network import Graph, dp_nodes
-from kg.queries import _iri
+from kg.queries import iri_ref
 from kg.store import Store
 
 LEVEL_OTHER = 0.6
@@ -98,7 +98,7 @@ def level_weight(mine: set[str], theirs: set[str]) -> float:
 def resolve_dp(store: Store, name: str) -> str | None:
     """Find a DP by IRI, slug or label (case-insensitive)."""
     if name.startswith("http"):
-        return name if store.ask(f"ASK {{ {_iri(name)} a eq:DevelopmentPartnership }}") else None
+        return name if store.ask(f"ASK {{ {iri_ref(name)} a eq:DevelopmentPartnership }}") else None
     literal = name.replace("\\", "\\\\").replace('"', '\\"')
     rows = store.select(f"""SELECT ?d WHERE {{ ?d a eq:DevelopmentPartnership .
         {{ ?d rdfs:label|skos:altLabel ?l FILTER(LCASE(STR(?l)) = LCASE("{literal}")) }}
@@ -194,7 +194,7 @@ def _add_labels(store: Store, partners: list[Partner]) -> None:
     iris = {r.iri for p in partners for r in p.areas + p.methods}
     if not iris:
         return
-    values = " ".join(_iri(i) for i in sorted(iris))
+    values = " ".join(iri_ref(i) for i in sorted(iris))
     rows = store.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?l }}").rows
     labels = {str(r["x"]): str(r["l"]) for r in rows}
     for partner in partners:
@@ -209,7 +209,7 @@ def _add_cells(store: Store, dp: str | None, partners: list[Partner]) -> None:
         pairs |= {(dp, r.iri) for p in partners for r in p.bodies}
     if not pairs:
         return
-    values = " ".join(f"({_iri(d)} {_iri(b)})" for d, b in sorted(pairs))
+    values = " ".join(f"({iri_ref(d)} {iri_ref(b)})" for d, b in sorted(pairs))
     rows = store.select(f"""SELECT DISTINCT ?dp ?body ?doc ?row ?line ?text WHERE {{
         VALUES (?dp ?body) {{ {values} }}
         ?st rdf:subject ?dp ; rdf:predicate eq:targets ; rdf:object ?body ; prov:wasDerivedFrom ?cell .

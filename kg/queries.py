@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.namespaces import CURATED_GRAPH
 from kg.store import Store
 
+_UNSAFE_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
-def _iri(value: str) -> str:
-    """Return an IRI in angle brackets, refusing characters that could break out of them."""
-    if any(ch in value for ch in '<>"{}|^`\\ \n'):
+
+def is_safe_iri(value: str) -> bool:
+    """Tell whether an IRI can be written in angle brackets in a query without escaping them."""
+    return bool(value) and not _UNSAFE_IRI.search(value)
+
+
+def iri_ref(value: str) -> str:
+    """Return an IRI in angle brackets, refusing characters that could break out of them.
+
+    >>> iri_ref("https://w3id.org/equal-kg/id/body/dti")
+    '<https://w3id.org/equal-kg/id/body/dti>'
+    """
+    if not is_safe_iri(value):
         raise ValueError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
+
+
+def labels(store: Store, iris: Iterable[str], limit: int | None = None) -> dict[str, str]:
+    """Return the rdfs:label (English or plain first) of each IRI that has one.
+
+    IRIs that could not be written safely in a query are skipped; at most `limit` are looked up.
+    """
+    wanted = sorted({i for i in iris if ":" in i and is_safe_iri(i)})[:limit]
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 400):
+        values = " ".join(iri_ref(i) for i in wanted[start:start + 400])
+        rows = store.select(f"""SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
+            ?x rdfs:label ?l }} ORDER BY DESC(LANG(?l) = "en" || LANG(?l) = "")""").rows
+        for row in rows:
+            found.setdefault(str(row["x"]), str(row["l"]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -38,7 +67,7 @@ def dps_targeting(store: Store, body: str, include_members: bool = True) -> list
     One answer per DP, activity and source cell of the audience; `written` is the name as
     the cell wrote it (OPDM for ODPM).
     """
-    target = _iri(body)
+    target = iri_ref(body)
     bodies = f"VALUES ?body {{ {target} }}"
     if include_members:
         bodies = f"{{ BIND({target} AS ?body) }} UNION {{ ?body eq:kind {target} }}"
@@ -114,14 +143,14 @@ def document_graphs(store: Store) -> list[str]:
 
 def label_of(store: Store, iri: str) -> str | None:
     """Return an entity's rdfs:label, if it has one."""
-    rows = store.select(f"SELECT ?l WHERE {{ {_iri(iri)} rdfs:label ?l }} LIMIT 1").rows
+    rows = store.select(f"SELECT ?l WHERE {{ {iri_ref(iri)} rdfs:label ?l }} LIMIT 1").rows
     return str(rows[0]["l"]) if rows else None
 
 
 def resolve_body(store: Store, name: str) -> str | None:
     """Find a body by IRI, slug, label or alias (case-insensitive)."""
     if name.startswith("http"):
-        return name if store.ask(f"ASK {{ {_iri(name)} a eq:Body }}") else None
+        return name if store.ask(f"ASK {{ {iri_ref(name)} a eq:Body }}") else None
     literal = name.replace("\\", "\\\\").replace('"', '\\"')
     rows = store.select(f"""SELECT ?b WHERE {{ ?b a eq:Body .
         {{ ?b rdfs:label|skos:altLabel|skos:hiddenLabel|eq:abbreviation ?l

@@ -18,6 +18,7 @@ from whoosh import highlight
 from whoosh.query import And, Every, MultiTerm, Query, Term
 
 from kg.namespaces import ID
+from kg.queries import labels as graph_labels
 from kg.search_index import (
     FACETS,
     TEXT_FIELDS,
@@ -284,14 +285,8 @@ class SearchIndex:
             for value in found:
                 if name in _FACET_PATHS:
                     iris[f"{ID}{_FACET_PATHS[name]}/{value.upper() if name == 'theme' else value}"] = (name, value)
-        if iris:
-            rows = self.store.select("SELECT ?x (SAMPLE(?l) AS ?label) WHERE { VALUES ?x { "
-                                     + " ".join(f"<{i}>" for i in iris)
-                                     + " } ?x rdfs:label|skos:prefLabel ?l } GROUP BY ?x").rows
-            for row in rows:
-                name, value = iris[str(row["x"])]
-                label = str(row["label"])
-                labels[(name, value)] = label
+        for iri, label in graph_labels(self.store, iris).items():
+            labels[iris[iri]] = label
         for (name, value) in {(n, v) for n, found in values.items() for v in found} - set(labels):
             labels[(name, value)] = value.upper() if name == "theme" else slug(value)
         return labels

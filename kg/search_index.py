@@ -24,6 +24,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
 
 from kg.namespaces import BASE, CURATED_GRAPH
+from kg.queries import iri_ref
 from kg.store import Store
 
 #: Text fields users can name in a query (`objectives:procurement`, `who:DTI`).
@@ -140,7 +141,7 @@ def _values(var: str, iris: Iterable[str] | None) -> str:
     """Return a VALUES clause restricting a variable to IRIs, or nothing for 'all'."""
     if iris is None:
         return ""
-    return f"VALUES {var} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
+    return f"VALUES {var} {{ {' '.join(iri_ref(iri) for iri in iris)} }}"
 
 
 def _str(value: Any) -> str:

@@ -16,6 +16,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from kg.conneg import GRAPH_TYPES, MEDIA_TYPES, RESULT_TYPES, format_named, negotiate
 from kg.namespaces import ID, PREFIXES
+from kg.queries import labels
 from kg.results import short
 from kg.store import QueryError, Store
 
@@ -229,8 +230,8 @@ def answer_table(store: Store, answer: Answer) -> Table:
         document = json.loads(answer.body)
         table.variables = list(document["head"]["vars"])
         terms = [[row.get(name) for name in table.variables] for row in document["results"]["bindings"]]
-    labels = labels_of(store, {t["value"] for row in terms for t in row if t and t["type"] == "uri"})
-    table.rows = [[_cell(term, labels) for term in row] for row in terms]
+    names = labels(store, {t["value"] for row in terms for t in row if t and t["type"] == "uri"}, limit=5000)
+    table.rows = [[_cell(term, names) for term in row] for row in terms]
     return table
 
 
@@ -264,16 +265,3 @@ def _cell(term: dict | None, labels: dict[str, str]) -> Cell:
     return Cell(value, title=title, kind="literal")
 
 
-_SAFE_IRI = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
-
-
-def labels_of(store: Store, iris: set[str], limit: int = 5000) -> dict[str, str]:
-    """Return the rdfs:label of each IRI that has one (at most `limit` IRIs are looked up)."""
-    wanted = sorted(i for i in iris if _SAFE_IRI.match(i))[:limit]
-    labels: dict[str, str] = {}
-    for start in range(0, len(wanted), 500):
-        values = " ".join(f"<{i}>" for i in wanted[start:start + 500])
-        rows = store.select(f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} "
-                            f"?s rdfs:label ?l }} GROUP BY ?s").rows
-        labels.update({str(r["s"]): str(r["label"]) for r in rows if r["label"] is not None})
-    return labels
