@@ -101,6 +101,17 @@ def _json_term(term: Any) -> dict[str, Any]:
     raise TypeError(f"unsupported term {term!r}")
 
 
+@contextlib.contextmanager
+def _query_errors() -> Iterator[None]:
+    """Turn the engine's parse and evaluation errors into QueryError, with its message."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise QueryError(f"SPARQL syntax error: {error}") from None
+    except (ValueError, OSError, RuntimeError) as error:
+        raise QueryError(f"query failed: {error}") from None
+
+
 @dataclass
 class SelectResult:
     """Rows of a SELECT query as rdflib terms (None where a variable is unbound)."""
@@ -119,12 +130,8 @@ class Store:
     # ---- reading ----
 
     def _run(self, sparql: str) -> Any:
-        try:
+        with _query_errors():
             return self._engine.query(sparql_prefixes() + sparql, use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from None
-        except (ValueError, OSError, RuntimeError) as error:
-            raise QueryError(f"query failed: {error}") from None
 
     def select(self, sparql: str) -> SelectResult:
         """Run a SELECT query over the union of all graphs; standard prefixes are declared."""
@@ -179,7 +186,7 @@ class Store:
         resolve against `base_iri`.
         """
         options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": base_iri}
-        try:
+        with _query_errors():
             if dataset is not None:
                 options["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
                 options["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
@@ -189,10 +196,6 @@ class Store:
             if isinstance(result, ox.QueryBoolean):
                 return "ask", result.serialize(format=RESULT_FORMATS[results_format]), False
             items = list(islice(result, max_rows + 1))
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from None
-        except (ValueError, OSError, RuntimeError) as error:
-            raise QueryError(f"query failed: {error}") from None
         truncated = len(items) > max_rows
         items = items[:max_rows]
         if isinstance(result, ox.QueryTriples):

@@ -26,14 +26,18 @@ def store(tmp_path: Path) -> Store:
         yield opened
 
 
-@pytest.fixture(scope="session")
-def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store on disk holding the bundled sample corpus and the test documents (built once)."""
-    path = tmp_path_factory.mktemp("sample") / "store"
+def build_sample_store(path: Path) -> Path:
+    """Ingest the bundled sample corpus and the test documents into a store on disk."""
     with open_store(path) as opened:
         result = ingest_paths(opened, [sample_corpus(), *GOOD_DOCUMENTS])
         assert result.ok, result.errors
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store on disk holding the bundled sample corpus and the test documents (built once)."""
+    return build_sample_store(tmp_path_factory.mktemp("sample") / "store")
 
 
 @pytest.fixture
@@ -48,10 +52,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Base URL of a real `kg serve` over a copy of the sample store (the sample corpus + test documents)."""
     from tests.server import running_server
 
-    path = tmp_path_factory.mktemp("served") / "store"
-    with open_store(path) as opened:
-        result = ingest_paths(opened, [sample_corpus(), *GOOD_DOCUMENTS])
-        assert result.ok, result.errors
+    # its own copy: the server writes a search index beside the store it serves
+    path = build_sample_store(tmp_path_factory.mktemp("served") / "store")
     with running_server(path) as url:
         yield url
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ingest.pipeline import IngestResult, ingest_paths, remove_document, sample_corpus
+from ingest.pipeline import IngestResult, expand_paths, ingest_paths, remove_document, sample_corpus
 from kg.export import FORMATS, export_store
 from kg.queries import dps_targeting, resolve_body, stats
 from kg.results import table
@@ -55,8 +55,6 @@ def ingest(paths: tuple[Path, ...], store: str | None, dp_name: str | None, samp
 
 def _ingest_with_progress(store: Store, targets: list[Path], dp_name: str | None) -> IngestResult:
     """Ingest, showing a progress bar on a terminal."""
-    from ingest.pipeline import expand_paths
-
     total = len(expand_paths(targets))
     if not sys.stderr.isatty() or total < 5:
         return ingest_paths(store, targets, dp_name)
