@@ -119,7 +119,7 @@ class GraphCache:
                 return cached[1]
         graph = build_graph(store)
         with self._lock:
-            self._graphs[store.location] = (key, graph)
+            self._graphs = {store.location: (key, graph)}  # one store is served: drop older snapshots
         return graph
 
 

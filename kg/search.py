@@ -158,7 +158,8 @@ class SearchIndex:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.location = self.location or default_index_location(self.store.location)
+        self.location = (self.store.index_location or self.location
+                         or default_index_location(self.store.location))
 
     def sync(self) -> str:
         """Bring the index up to date with the store (built when absent); return what was done."""

@@ -26,16 +26,28 @@ class Settings:
     """Every setting of equal-kg, with its default; `KG_<NAME>` overrides each one."""
 
     store: str = field(default_factory=default_store,
-                       metadata={"help": "Store location: a directory, file:// URL, or memory:."})
+                       metadata={"help": "Store location: a directory, file:// URL, memory:, or the http(s) URL of a "
+                                       "remote SPARQL 1.1 endpoint."})
     host: str = _setting("127.0.0.1", "Address `kg serve` listens on.")
     port: int = _setting(8080, "Port `kg serve` listens on.")
     threads: int = _setting(8, "Worker threads of the WSGI server.")
-    query_timeout: float = _setting(20.0, "Seconds a SPARQL query may run before it is stopped.")
+    query_timeout: float = _setting(20.0, "Seconds a SPARQL query may run before it is stopped (at most 30).")
+    query_workers: int = _setting(2, "Worker processes that run SPARQL endpoint queries; a query past the "
+                                     "timeout is killed with its worker, which is replaced.")
+    query_queue: int = _setting(4, "Endpoint queries that may wait for a free worker; more are answered "
+                                   "503 with Retry-After.")
+    query_memory: int = _setting(2048, "Megabytes of memory a SPARQL worker may use; a query needing more is "
+                                       "stopped (0: no limit).")
     max_rows: int = _setting(10000, "Most result rows a SPARQL query returns; the rest is cut.")
     max_body: int = _setting(1_000_000, "Largest request body accepted, in bytes.")
+    search_window: int = _setting(1000, "Deepest search result a client may page to.")
+    ingest_wait: float = _setting(30.0, "Seconds an ingest waits for another one on the same store to finish.")
     cors: bool = _setting(True, "Allow cross-origin GET and POST on the SPARQL endpoint and API.")
     base_url: str = _setting("", "Public URL of the service, if it is behind a proxy.")
-    index: str = _setting("", "Search index directory (default: beside the store, `<store>-index`).")
+    index: str = _setting("", "Search index directory (default: inside the store's current snapshot).")
+    store_update: str = _setting("", "Remote store: SPARQL Update endpoint URL (default: the store URL).")
+    store_user: str = _setting("", "Remote store: user name for updates (HTTP digest or basic auth).")
+    store_password: str = _setting("", "Remote store: password for updates.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

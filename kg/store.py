@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.leases import lease_snapshot
 from kg.namespaces import CURATED_GRAPH, EQ, PREFIXES, sparql_prefixes
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -123,9 +124,13 @@ class SelectResult:
 class Store:
     """An Oxigraph quad store with the operations equal-kg needs."""
 
-    def __init__(self, engine: ox.Store, location: str) -> None:
+    def __init__(self, engine: ox.Store, location: str, index_location: str = "") -> None:
         self._engine = engine
         self.location = location
+        #: Where this store's search index lives when it is tied to the store (a snapshot's index).
+        self.index_location = index_location
+        #: Whatever keeps the store's files from being cleaned up while it is open (a snapshot lease).
+        self.lease: Any = None
 
     # ---- reading ----
 
@@ -251,6 +256,13 @@ class Store:
             yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
                    quad.graph_name.value)
 
+    def backup(self, target: str | Path) -> None:
+        """Copy the database to a new directory: a RocksDB checkpoint, hard links to its immutable files."""
+        try:
+            self._engine.backup(str(target))
+        except OSError as error:
+            raise StoreError(f"cannot copy the store to {target}: {error}") from None
+
     # ---- writing ----
 
     def replace_graph(self, graph: str, triples: Graph) -> None:
@@ -275,9 +287,14 @@ class Store:
 
     def close(self) -> None:
         """Flush and release the store."""
+        if not hasattr(self, "_engine"):
+            return
         with contextlib.suppress(OSError, RuntimeError):  # read-only stores cannot flush
             self._engine.flush()
         del self._engine
+        if self.lease is not None:
+            self.lease.release()
+            self.lease = None
 
     def __enter__(self) -> Store:
         return self
@@ -303,6 +320,7 @@ def open_store(location: str | Path, read_only: bool = False) -> Store:
     path = Path(text).expanduser()
     try:
         if read_only:
+            lease = lease_snapshot(path)  # a snapshot's database: keep it from cleanup while open
             engine = ox.Store.read_only(str(path))
         else:
             path.mkdir(parents=True, exist_ok=True)
@@ -312,7 +330,9 @@ def open_store(location: str | Path, read_only: bool = False) -> Store:
         if "lock" in message.lower():
             message = "the store is in use by another process (a running `kg serve` or ingest)"
         raise StoreError(f"cannot open store at {path}: {message}") from None
-    return Store(engine, str(path))
+    store = Store(engine, str(path))
+    store.lease = lease if read_only else None
+    return store
 
 
 def ensure_reference(store: Store, reference: Graph, digest: str) -> bool:

@@ -34,6 +34,18 @@ def build_sample_store(path: Path) -> Path:
     return path
 
 
+def build_sample_root(path: Path) -> Path:
+    """Ingest the sample corpus and the test documents into a snapshot root, with its search index."""
+    from kg.search import SearchIndex
+    from kg.storage import writing
+
+    with writing(str(path)) as opened:
+        result = ingest_paths(opened, [sample_corpus(), *GOOD_DOCUMENTS])
+        assert result.ok, result.errors
+        SearchIndex(opened).sync()
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store on disk holding the bundled sample corpus and the test documents (built once)."""
@@ -52,8 +64,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Base URL of a real `kg serve` over a copy of the sample store (the sample corpus + test documents)."""
     from tests.server import running_server
 
-    # its own copy: the server writes a search index beside the store it serves
-    path = build_sample_store(tmp_path_factory.mktemp("served") / "store")
+    # its own store, in the layout `kg ingest` writes: a snapshot root
+    path = build_sample_root(tmp_path_factory.mktemp("served") / "store")
     with running_server(path) as url:
         yield url
 

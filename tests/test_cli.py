@@ -14,7 +14,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.store import open_store
+from kg.storage import open_reader
 from tests.conftest import DOCUMENTS, iri
 
 
@@ -82,7 +82,7 @@ def test_export_round_trips_every_graph(loaded: Path, tmp_path: Path, fmt: str, 
     assert kg("export", "--format", fmt, "-o", str(out), store=loaded).returncode == 0
     dataset = Dataset()
     dataset.parse(out, format=parse_as)
-    with open_store(loaded, read_only=True) as store:
+    with open_reader(str(loaded)) as store:
         for graph in store.graphs():
             assert isomorphic(dataset.graph(graph), store.graph(graph)), graph
 
@@ -100,7 +100,7 @@ def test_export_triple_formats_hold_the_union(loaded: Path, tmp_path: Path, fmt:
     else:
         graph.parse(data=data, format=parse_as)
     union = Graph()
-    with open_store(loaded, read_only=True) as store:
+    with open_reader(str(loaded)) as store:
         for s, p, o, _g in store.quads():
             union.add((s, p, o))
     assert isomorphic(graph, union)

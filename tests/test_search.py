@@ -184,7 +184,8 @@ def test_cli_search_reindex_and_ingest(tmp_path: Path) -> None:
     runner = CliRunner()
     store = str(tmp_path / "store")
     assert runner.invoke(main, ["ingest", "--store", store, str(SEARCH_DOCS), "--sample"]).exit_code == 0
-    assert Path(store + "-index").is_dir()  # `kg ingest` wrote the index
+    current = (Path(store) / "current").read_text().strip()
+    assert (Path(store) / "snapshots" / current / "index").is_dir()  # `kg ingest` wrote the index
     table = runner.invoke(main, ["search", "--store", store, "who:ODPM", "--facet", "theme:H"])
     assert table.exit_code == 0 and "theme-h-strategy-2006#cell-" in table.output
     as_json = runner.invoke(main, ["search", "--store", store, "engineers", "--facet", "kind:row", "--format", "json"])

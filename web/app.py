@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Flask, g
 
 from kg.settings import Settings
-from kg.store import Store, open_store
+from kg.storage import LiveStore
+from kg.store import Store
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """Build the web app over a store (opened from the settings when not given)."""
+    """Build the web app over a store, or over the store location of the settings, followed live."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(KG_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body, JSON_SORT_KEYS=False)
-    app.extensions["kg_store"] = store if store is not None else open_store(settings.store)
+    app.extensions["kg_store"] = LiveStore(settings.store if store is None else store.location, store)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -25,7 +26,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.before_request
     def _bind_store() -> None:
-        g.store = app.extensions["kg_store"]
+        g.store = app.extensions["kg_store"].current()
         g.settings = settings
 
     @app.after_request
@@ -37,5 +38,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
 
 def store_of(app: Flask) -> Store:
-    """Return the store an app serves."""
-    return app.extensions["kg_store"]
+    """Return the store an app serves now (the current snapshot)."""
+    return app.extensions["kg_store"].current()

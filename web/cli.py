@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,17 +16,25 @@ from kg.export import FORMATS, export_store
 from kg.queries import dps_targeting, resolve_body, stats
 from kg.results import table
 from kg.settings import Settings
+from kg.storage import open_reader, snapshot_root, writing
 from kg.store import QueryError, Store, StoreError, open_store
 from kg.validate import validate_store
 
 STORE_HELP = "Store directory (default: $KG_STORE, else ~/.local/share/equal-kg/store)."
 
 
-def _open(store: str | None, read_only: bool = False) -> Store:
-    """Open the store named by --store or the settings, or exit with the reason."""
+@contextlib.contextmanager
+def _open(store: str | None, read_only: bool = False) -> Iterator[Store]:
+    """Open the store named by --store or the settings, or exit with the reason.
+
+    Read-only opens see the current snapshot; otherwise the changes made in the block are
+    published as one new snapshot when it ends without error, and discarded if it fails.
+    """
     settings = Settings.from_env(store=store)
     try:
-        return open_store(settings.store, read_only=read_only)
+        opened = open_reader(settings.store) if read_only else writing(settings.store, settings.ingest_wait)
+        with opened as kg_store:
+            yield kg_store
     except StoreError as error:
         raise click.ClickException(str(error)) from None
 
@@ -245,12 +255,19 @@ def _search_index(kg_store: Store, store: str | None):  # type: ignore[no-untype
 
 
 def _sync_index(kg_store: Store, store: str | None) -> None:
-    """Re-index the documents that changed in the store; warn (not fail) if the index cannot be written."""
+    """Re-index the documents that changed in the store.
+
+    A snapshot's index is part of it: if it cannot be written, the whole change is abandoned.
+    Elsewhere (a remote store) the data is already written, so only a warning is given.
+    """
     from kg.search import SearchError
 
     try:
         _search_index(kg_store, store).sync()
     except (OSError, SearchError) as error:
+        if kg_store.index_location:
+            raise click.ClickException(f"the search index could not be written ({error}): "
+                                       "nothing was changed") from None
         click.echo(f"warning: the search index was not updated ({error}); run `kg reindex`", err=True)
 
 
@@ -291,7 +308,7 @@ def reindex(store: str | None) -> None:
     """Rebuild the full-text search index from the store."""
     import time
 
-    with _open(store, read_only=True) as kg_store:
+    with _open(store) as kg_store:
         index = _search_index(kg_store, store)
         started = time.perf_counter()
         count = index.rebuild()
@@ -311,11 +328,24 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
     from web.app import create_app
 
     settings = Settings.from_env(store=store, host=host, port=port)
-    kg_store = _open(settings.store)
-    if not no_sample and not document_graphs(kg_store):
-        click.echo("The store holds no documents: loading the bundled sample corpus.")
-        _print_ingest(ingest_paths(kg_store, [sample_corpus()]))
-    app = create_app(settings, kg_store)
+    root = snapshot_root(settings.store)
+    if root is None:  # memory:, a remote endpoint or a plain database: served as it is
+        try:
+            kg_store = open_store(settings.store)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+        if not no_sample and not document_graphs(kg_store):
+            click.echo("The store holds no documents: loading the bundled sample corpus.")
+            _print_ingest(ingest_paths(kg_store, [sample_corpus()]))
+        app = create_app(settings, kg_store)
+    else:  # a snapshot root: served read-only, following what `kg ingest` publishes
+        if not no_sample and root.current() is None:
+            click.echo("The store holds no documents: loading the bundled sample corpus.")
+            with _open(settings.store) as kg_store:
+                result = ingest_paths(kg_store, [sample_corpus()])
+                _sync_index(kg_store, settings.store)
+            _print_ingest(result)
+        app = create_app(settings)
     click.echo(f"Serving {settings.store} on http://{settings.host}:{settings.port}/ (Ctrl+C to stop)")
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
                    ident="equal-kg", clear_untrusted_proxy_headers=True)

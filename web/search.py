@@ -10,9 +10,9 @@ bp = Blueprint("search", __name__)
 
 
 def search_index() -> SearchIndex:
-    """Return the app's search index (one per app; built or brought up to date on first search)."""
+    """Return the search index of the store this request reads (kept until a new snapshot is served)."""
     index = current_app.extensions.get("kg_search")
-    if index is None:
+    if index is None or index.store is not g.store:
         index = current_app.extensions["kg_search"] = SearchIndex(g.store, g.settings.index)
     return index
 
