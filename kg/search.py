@@ -38,7 +38,7 @@ __all__ = ["FACETS", "MAX_PAGE_SIZE", "Hit", "SearchError", "SearchIndex", "Sear
 
 MAX_PAGE_SIZE = 100
 #: Deepest result a page may reach (page x page size).
-MAX_WINDOW = 10_000
+DEFAULT_WINDOW = 1000
 KIND_LABELS = {"dp": "Development Partnership", "row": "Strategy row", "body": "Body", "document": "Document"}
 _FACET_PATHS = {"theme": "theme", "region": "region", "body": "body", "level": "level", "area": "policy-area",
                 "document": "doc"}
@@ -153,6 +153,7 @@ class SearchIndex:
 
     store: Store
     location: str = ""
+    window: int = DEFAULT_WINDOW  # the deepest result a client may page to (KG_SEARCH_WINDOW)
     _aliases: Aliases | None = None
     _synced: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -195,8 +196,8 @@ class SearchIndex:
         text = (text or "").strip()
         selected = parse_facets(facets)
         page, page_size = max(1, int(page)), max(1, min(int(page_size), MAX_PAGE_SIZE))
-        if page * page_size > MAX_WINDOW:
-            raise SearchError(f"Results go no deeper than {MAX_WINDOW:,}: refine the query or pick a facet.")
+        if (page - 1) * page_size >= self.window:
+            raise SearchError(f"Results go no deeper than {self.window:,}: refine the query or pick a facet.")
         if len(text) > 1000:
             raise SearchError("The query is too long: use at most 1,000 characters.")
         if not self._synced:

@@ -44,6 +44,10 @@ def test_api_returns_ranked_pages_with_facets(client) -> None:  # type: ignore[n
     assert not {h["id"] for h in page2["hits"]} & {h["id"] for h in body["hits"]}
     capped = client.get("/api/search?q=social&page_size=100000").get_json()
     assert capped["page_size"] == 100
+    deepest = client.get("/api/search?q=social&page_size=100&page=10")  # results 901-1000: allowed
+    assert deepest.status_code == 200
+    too_deep = client.get("/api/search?q=social&page_size=100&page=11")  # past KG_SEARCH_WINDOW (1,000)
+    assert too_deep.status_code == 400 and "no deeper than 1,000" in too_deep.get_json()["error"]
 
 
 def test_api_facets_combine(client) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ def search_index() -> SearchIndex:
     """Return the search index of the store this request reads (kept until a new snapshot is served)."""
     index = current_app.extensions.get("kg_search")
     if index is None or index.store is not g.store:
-        index = current_app.extensions["kg_search"] = SearchIndex(g.store, g.settings.index)
+        index = current_app.extensions["kg_search"] = SearchIndex(g.store, g.settings.index,
+                                                                  window=g.settings.search_window)
     return index
 
 
