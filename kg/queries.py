@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.namespaces import CURATED_GRAPH
+from kg.namespaces import CURATED_GRAPH, entity_iri
 from kg.store import Store
 
 _UNSAFE_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
@@ -151,10 +151,13 @@ def resolve_body(store: Store, name: str) -> str | None:
     """Find a body by IRI, slug, label or alias (case-insensitive)."""
     if name.startswith("http"):
         return name if store.ask(f"ASK {{ {iri_ref(name)} a eq:Body }}") else None
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", name.strip()):  # could be a slug: body:<slug>
+        by_slug = str(entity_iri("body", name.strip().lower()))
+        if store.ask(f"ASK {{ {iri_ref(by_slug)} a eq:Body }}"):
+            return by_slug
     literal = name.replace("\\", "\\\\").replace('"', '\\"')
-    rows = store.select(f"""SELECT ?b WHERE {{ ?b a eq:Body .
-        {{ ?b rdfs:label|skos:altLabel|skos:hiddenLabel|eq:abbreviation ?l
-           FILTER(LCASE(STR(?l)) = LCASE("{literal}")) }}
-        UNION {{ FILTER(STR(?b) = CONCAT(STR(body:), LCASE("{literal}"))) }} }} LIMIT 1""").rows
+    rows = store.select(f"""SELECT ?b WHERE {{ ?b a eq:Body ;
+        rdfs:label|skos:altLabel|skos:hiddenLabel|eq:abbreviation ?l
+        FILTER(LCASE(STR(?l)) = LCASE("{literal}")) }} LIMIT 1""").rows
     return str(rows[0]["b"]) if rows else None
 

@@ -113,6 +113,9 @@ def test_stats_validate_targets(loaded: Path) -> None:
     answer = json.loads(kg("targets", "OPDM", "--format", "json", store=loaded).stdout)
     assert answer["body"] == iri("body", "odpm")
     assert {t["written"] for t in answer["targets"]} == {"ODPM", "OPDM"}
+    by_slug = json.loads(kg("targets", "north-east-procurement-organisation", "--format", "json",
+                            store=loaded).stdout)  # an unreconciled body, found by its slug
+    assert by_slug["body"] == iri("body", "north-east-procurement-organisation") and by_slug["targets"]
 
 
 def test_ingest_reports_bad_files_and_exits_non_zero(tmp_path: Path) -> None:
