@@ -18,21 +18,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import api, entities, errors, export, network, pages, search, sparql
+    from web import api, entities, errors, export, headers, network, pages, search, sparql
 
     for module in (pages, entities, sparql, api, export, search, network):
         app.register_blueprint(module.bp)
     errors.register(app)
+    headers.register(app)
 
     @app.before_request
     def _bind_store() -> None:
         g.store = app.extensions["kg_store"].current()
         g.settings = settings
-
-    @app.after_request
-    def _headers(response):  # type: ignore[no-untyped-def]
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
 
     return app
 
