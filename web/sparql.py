@@ -1,20 +1,25 @@
 """The SPARQL endpoint (`/sparql`, SPARQL 1.1 Protocol, read-only) and the query editor (`/query`).
 
 Handlers only read the request and render: checking, running and serialising queries is
-`kg.sparql`'s job, and choosing formats is `kg.conneg`'s.
+`kg.sparql`'s job, and choosing formats is `kg.conneg`'s. Queries sent by clients (the endpoint
+and the editor) run in the app's `kg.query_pool` workers, under its timeout and queue limits.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+import logging
+
+from flask import Blueprint, Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
 
 from kg.conneg import EXTENSIONS, GRAPH_TYPES, MEDIA_TYPES, RESULT_TYPES, negotiate
 from kg.examples import DEFAULT_QUERY, EXAMPLES
-from kg.sparql import ReadOnlyError, answer_table, choose_formats, execute, serialize_graph, service_description
+from kg.query_pool import QueryLimitError, QueryPool, QueryStopped, ServerBusy
+from kg.sparql import Answer, ReadOnlyError, answer_table, choose_formats, serialize_graph, service_description
 from kg.store import QueryError
 from web.errors import error_response
 
 bp = Blueprint("sparql", __name__)
+log = logging.getLogger("equal-kg")
 
 #: Most rows the editor page renders; downloads go up to the endpoint's own cap.
 PAGE_ROWS = 1000
@@ -23,9 +28,42 @@ _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 
 
+@bp.record_once
+def _start_pool(state) -> None:  # type: ignore[no-untyped-def]
+    """Give the app its query workers, started in the background so that start-up stays fast."""
+    pool = QueryPool.from_settings(state.app.config["KG_SETTINGS"])
+    state.app.extensions["kg_query_pool"] = pool
+    pool.start()
+
+
+def _execute(query: str, **options) -> Answer:  # type: ignore[no-untyped-def]
+    """Run a client's query on the request's store through the app's worker pool."""
+    return current_app.extensions["kg_query_pool"].execute(g.store, query, **options)
+
+
 @bp.errorhandler(ReadOnlyError)
 def _read_only(error: ReadOnlyError):  # type: ignore[no-untyped-def]
     return error_response(403, str(error))
+
+
+def _limit_status(error: QueryLimitError) -> int:
+    """503 for a stopped query or a busy server (as Fuseki answers a timeout), 500 for a crashed worker; log both."""
+    if isinstance(error, ServerBusy):
+        return 503
+    if isinstance(error, QueryStopped):
+        log.warning("SPARQL query stopped on %s: %s", request.path, error)
+        return 503
+    log.error("SPARQL worker failure on %s: %s", request.path, error)
+    return 500
+
+
+@bp.errorhandler(QueryLimitError)
+def _limit(error: QueryLimitError):  # type: ignore[no-untyped-def]
+    """A stopped query, a busy server or a crashed worker: the message says which; Retry-After when it helps."""
+    response = make_response(error_response(_limit_status(error), str(error)))
+    if error.retry_after:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @bp.after_request
@@ -35,7 +73,7 @@ def _cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-        response.headers["Access-Control-Expose-Headers"] = "X-Truncated"
+        response.headers["Access-Control-Expose-Headers"] = "X-Truncated, Retry-After"
         response.headers["Access-Control-Max-Age"] = "86400"
     response.headers.add("Vary", "Accept")
     return response
@@ -88,7 +126,7 @@ def endpoint():  # type: ignore[no-untyped-def]
         return _describe_service()
     fmt = next(iter(params.get("format", []) + params.get("output", []) + params.get("results", [])), None)
     results_format, graph_format = choose_formats(request.headers.get("Accept"), fmt)
-    answer = execute(g.store, queries[0], default_graphs=params.get("default-graph-uri"),
+    answer = _execute(queries[0], default_graphs=params.get("default-graph-uri"),
                      named_graphs=params.get("named-graph-uri"), results_format=results_format,
                      graph_format=graph_format, max_rows=g.settings.max_rows, base_iri=_endpoint_url())
     response = Response(answer.body, content_type=answer.media_type)
@@ -114,16 +152,18 @@ def editor():  # type: ignore[no-untyped-def]
     """The query editor; with `?query=`, the query is run here and its answer shown as a table."""
     query = request.args.get("query", "")
     table = error = None
-    status = 200
+    status, retry_after = 200, None
     if query.strip():
         try:
-            answer = execute(g.store, query, results_format="json", graph_format="ntriples",
-                             max_rows=min(g.settings.max_rows, PAGE_ROWS), base_iri=_endpoint_url())
+            answer = _execute(query, results_format="json", graph_format="ntriples",
+                              max_rows=min(g.settings.max_rows, PAGE_ROWS), base_iri=_endpoint_url())
             table = answer_table(g.store, answer)
         except ReadOnlyError as failure:
             error, status = str(failure), 403
         except QueryError as failure:
             error, status = str(failure), 400
+        except QueryLimitError as failure:
+            error, status, retry_after = str(failure), _limit_status(failure), failure.retry_after
     downloads = []
     if table is not None:
         names = (dict.fromkeys(GRAPH_TYPES.values()) if table.form == "graph"
@@ -135,4 +175,4 @@ def editor():  # type: ignore[no-untyped-def]
         table=table, error=error, downloads=downloads, max_rows=g.settings.max_rows,
         page_rows=min(g.settings.max_rows, PAGE_ROWS),
         share=url_for("sparql.editor", query=query, _external=True) if query.strip() else None,
-    ), status
+    ), status, {"Retry-After": str(retry_after)} if retry_after else {}
