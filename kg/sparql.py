@@ -34,19 +34,41 @@ _FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv
 _GRAPH_FOR_RESULT = {"json": "jsonld", "xml": "rdfxml"}
 
 # Tokens that hide words: comments, IRIs, strings, variables, prefixed names, blank node labels.
+# Possessive quantifiers keep the scan linear: a run of name characters is read once, whatever follows.
 _TOKENS = re.compile(r"""
     (?P<skip>
-        \#[^\n\r]*
-      | <[^<>"{}|^`\\\x00-\x20]*>
+        \#[^\n\r]*+
+      | <[^<>"{}|^`\\\x00-\x20]*+>
       | '''(?:\\.|[^\\])*?''' | \"\"\"(?:\\.|[^\\])*?\"\"\"
-      | '(?:\\.|[^'\\\n\r])*' | "(?:\\.|[^"\\\n\r])*"
-      | [?$][^\W]+
-      | _:[^\W][\w.\-]*
-      | (?:[^\W\d_][\w.\-]*)?:(?:\\.|%[0-9A-Fa-f]{2}|[\w.\-:])*
+      | '(?:\\.|[^'\\\n\r])*+' | "(?:\\.|[^"\\\n\r])*+"
+      | [?$][^\W]++
+      | _:[^\W][\w.\-]*+
+      | (?:[^\W\d_][\w.\-]*+)?:(?:\\.|%[0-9A-Fa-f]{2}|[\w.\-:])*+
     )
-  | (?P<word>[A-Za-z_]+)
+  | (?P<name>[^\W\d][\w.\-]*+)
+  | [\s\d{}()\[\].,;*=!&|+\-/^@]++
   | .
 """, re.VERBOSE | re.DOTALL)
+_WORD = re.compile(r"[A-Za-z_]+")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+# SERVICE as the engine's parser reads it, found in the raw text. Oxigraph's parser needs no space
+# around keywords (`?o;SERVICE<x>{}`, `trueSERVICE:x{}`, `SERVICESILENT<x>{}` all call out) and
+# reads `<` as "less than" in an expression where a token scan sees an IRI (`FILTER(?x<2)SERVICE#>`
+# then `<x> {` on the next line). So every occurrence of the word is looked at, except where it can
+# only be part of a variable or a prefixed name, or follows a character no keyword can follow; it is
+# a call when SILENT, an IRI, variable or prefixed name, then `{` come next (spaces and comments
+# between). A call shape still open at the end of the window counts too, so padding hides nothing.
+_SPACE = r"(?:\s|\#[^\n\r]*+)*+"
+_IRI = r"<[^<>\"{}|^`\x00-\x20]*+"
+_SERVICE_WORD = re.compile(r"SERVICE", re.IGNORECASE)
+_SERVICE_CALL = re.compile(
+    rf"{_SPACE}(?:SILENT{_SPACE})?(?:{_IRI}>|[?$]\w++|[\w.\-%\\]*+:[\w.\-%\\:]*+){_SPACE}\{{", re.IGNORECASE)
+_SERVICE_OPEN = re.compile(
+    rf"{_SPACE}(?:SILENT{_SPACE})?(?:{_IRI}|[?$]\w*+|[\w.\-%\\]*+(?::[\w.\-%\\:]*+)?){_SPACE}", re.IGNORECASE)
+#: Read backwards from the word: inside a variable's name, inside a prefixed name, or after `/#<=@^`.
+_IN_NAME_BEHIND = re.compile(r"\w{0,256}+[?$]|[\w.\-%\\]{0,256}+:|[/#<=@^]")
+_SERVICE_WINDOW = 512
 
 
 class ReadOnlyError(QueryError):
@@ -74,7 +96,49 @@ def keywords(query: str) -> list[str]:
     >>> keywords("PREFIX service: <http://a/> ASK { service:x ?p ex:service }")
     ['PREFIX', 'ASK']
     """
-    return [m.group("word").upper() for m in _TOKENS.finditer(query) if m.group("word")]
+    words = []
+    for match in _TOKENS.finditer(query):
+        if match.group("name"):
+            words.extend(word.upper() for word in _WORD.findall(match.group("name")))
+    return words
+
+
+def unescape_codepoints(query: str) -> str:
+    r"""Apply SPARQL's `\u` and `\U` codepoint escapes, which the grammar allows anywhere in a query.
+
+    >>> unescape_codepoints(r"\u0053ERVICE <x>")
+    'SERVICE <x>'
+    """
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return _CODEPOINT.sub(char, query)
+
+
+def calls_service(query: str) -> bool:
+    """Tell whether the engine could read a SERVICE call in the text, however it is written.
+
+    Conservative: a call glued to other tokens or behind a comment the engine does not see
+    counts; the word inside a variable's name, a prefixed name or an IRI's path does not.
+
+    >>> calls_service("SELECT * { ?s ?p ?o FILTER(?o<2)SERVICE#>\\n<http://x/> { ?a ?b ?c } }")
+    True
+    >>> calls_service("PREFIX : <http://x/> SELECT * { ?s ?p 1SERVICE:y{} }")
+    True
+    >>> calls_service("SELECT ?service ?endpoint { ?service sd:endpoint ?endpoint ; a sd:Service }")
+    False
+    """
+    backwards = query[::-1]
+    for match in _SERVICE_WORD.finditer(query):
+        if _IN_NAME_BEHIND.match(backwards, len(query) - match.start()):
+            continue
+        end = min(len(query), match.end() + _SERVICE_WINDOW)
+        if _SERVICE_CALL.match(query, match.end(), end):
+            return True
+        if end < len(query) and _SERVICE_OPEN.fullmatch(query, match.end(), end):
+            return True
+    return False
 
 
 def check_query(query: str) -> None:
@@ -89,9 +153,24 @@ def check_query(query: str) -> None:
     words = [w for w in keywords(query) if w not in ("PREFIX", "BASE")]
     if words and words[0] in UPDATE_KEYWORDS:
         raise ReadOnlyError(f"this endpoint is read-only: SPARQL Update ({words[0]}) is not accepted")
-    if "SERVICE" in words:
+    refuse_service(query, words)
+
+
+def refuse_service(query: str, words: list[str] | None = None) -> None:
+    """Raise QueryError if a query calls SERVICE: this service never fetches from other endpoints.
+
+    The text is checked as written and with its `\\u` escapes applied (the grammar allows them anywhere).
+    """
+    unescaped = unescape_codepoints(query)
+    texts = [query] if unescaped == query else [query, unescaped]
+    words = keywords(query) if words is None else words
+    if "SERVICE" in words or any("SERVICE" in keywords(text) for text in texts[1:]):
         raise QueryError("SERVICE (federated query) is not allowed: this endpoint never fetches "
                          "from other endpoints")
+    if any(calls_service(text) for text in texts):
+        raise QueryError("SERVICE (federated query) is not allowed: the query reads as a SERVICE call "
+                         "(SERVICE, an IRI, variable or name, then {), even glued to other words or "
+                         "after a comment; this endpoint never fetches from other endpoints")
 
 
 def uses_dataset_clause(query: str) -> bool:

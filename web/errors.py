@@ -1,18 +1,26 @@
-"""One map from exception type to HTTP status; JSON for API clients, a page for people."""
+"""One map from exception type to HTTP status; JSON for API clients, a page for people.
+
+A client's mistake is a 4xx whose message says what to change. Our own failure is a 500 (or a
+503 when the store is unavailable): the traceback goes to the server log under a short reference,
+and the client sees only that reference, never a stack trace or an exception's text.
+"""
 
 from __future__ import annotations
 
 import logging
+import secrets
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from kg.store import QueryError, StoreError
 
 log = logging.getLogger("equal-kg")
 
-#: Exceptions raised by the kg layer, and the status each one means over HTTP.
-STATUS: dict[type[Exception], int] = {QueryError: 400, ValueError: 400, StoreError: 503}
+#: Exceptions raised by the kg layer for a client's mistake, and the status each one means over HTTP.
+STATUS: dict[type[Exception], int] = {QueryError: 400, ValueError: 400}
+#: Headers of an HTTP exception worth keeping on our own error response (405's Allow, 503's Retry-After).
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 def wants_json() -> bool:
@@ -30,17 +38,50 @@ def error_response(status: int, message: str):  # type: ignore[no-untyped-def]
     return render_template("error.html", status=status, message=message), status
 
 
+def describe(error: HTTPException) -> str:
+    """Say what went wrong in words that tell the client what to change."""
+    if isinstance(error, RequestEntityTooLarge):
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return (f"the request body is larger than the {limit:,} bytes this service accepts (KG_MAX_BODY)"
+                if limit else "the request body is too large")
+    custom = error.description and error.description != type(error).description
+    if isinstance(error, MethodNotAllowed) and not custom:
+        allowed = ", ".join(m for m in error.valid_methods or () if m not in ("HEAD", "OPTIONS"))
+        return (f"{request.method} is not allowed on {request.path}: this service is read-only "
+                f"(allowed: {allowed or 'none'})")
+    if isinstance(error, NotFound) and not custom:
+        return f"nothing is at {request.path}"
+    return error.description or error.name
+
+
+def internal_error(error: BaseException, status: int = 500, what: str = "Internal error"):  # type: ignore[no-untyped-def]
+    """Log our own failure with its traceback under a reference; answer with the reference only."""
+    reference = secrets.token_hex(4)
+    log.error("%s %s on %s %s", what, reference, request.method, request.path,
+              exc_info=(type(error), error, error.__traceback__))
+    return error_response(status, f"{what} (reference {reference}): it has been logged.")
+
+
 def register(app: Flask) -> None:
     """Install the error handlers on an app."""
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
-        return error_response(error.code or 500, error.description or error.name)
+        response = make_response(error_response(error.code or 500, describe(error)))
+        for name, value in error.get_headers():
+            if name in _KEPT_HEADERS:
+                response.headers[name] = value
+        return response
 
     for exception, status in STATUS.items():
         app.register_error_handler(exception, lambda error, status=status: error_response(status, str(error)))
 
+    @app.errorhandler(StoreError)
+    def _store(error: StoreError):  # type: ignore[no-untyped-def]
+        response = make_response(internal_error(error, 503, "The store is unavailable"))
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(Exception)
     def _ours(error: Exception):  # type: ignore[no-untyped-def]
-        log.exception("unhandled error on %s", request.path)
-        return error_response(500, "Internal error: it has been logged.")
+        return internal_error(error)
