@@ -8,6 +8,7 @@ break that continue (in lower case) on the next row.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ingest.errors import IngestError
 from ingest.records import Cell, Mention, Strategy, StrategyRow, StrategySection
@@ -32,7 +33,9 @@ _LEADING_NOISE = re.compile(
     r"plus|also|particularly|especially)\b[\s.:]*)+",
     re.IGNORECASE,
 )
-_TRAILING_NOISE = re.compile(r"(?:[\s,;:.]+|\s+etc\.?|\?)+$", re.IGNORECASE)
+#: Trailing noise (spaces, punctuation, " etc."), matched on the reversed text from its start: the
+#: forward pattern `(?:[\s,;:.]+|\s+etc\.?|\?)+$` backtracked exponentially on ". . . . . x".
+_TRAILING_NOISE_REVERSED = re.compile(r"(?:\.?cte\s+|[\s,;:.?])++", re.IGNORECASE)
 _END_QUALIFIER = re.compile(r"^(.*?\S)\s*\(([^()]*)\)\s*$")
 
 
@@ -206,7 +209,8 @@ class AudienceSplitter:
                     continue
                 first = start + item.start()
                 last = start + item.end() - 1
-                touched = tuple(cell for cell, offset in zip(group, starts)
+                near = slice(max(bisect_right(starts, first) - 1, 0), bisect_right(starts, last))
+                touched = tuple(cell for cell, offset in zip(group[near], starts[near])
                                 if offset <= last and offset + len(cell.text) > first)
                 mentions.append(Mention(text=mention[0], cells=touched or (group[0],), level=level,
                                         lead=mention[1], qualifier=mention[2]))
@@ -235,6 +239,16 @@ def _logical_cells(cells: list[Cell]) -> list[list[Cell]]:
     return groups
 
 
+def _strip_trailing_noise(text: str) -> str:
+    """Remove trailing spaces, punctuation and " etc.", in time linear in the text.
+
+    >>> _strip_trailing_noise("Home Office, etc.,")
+    'Home Office'
+    """
+    found = _TRAILING_NOISE_REVERSED.match(text[::-1])
+    return text[: len(text) - found.end()] if found else text
+
+
 def _mention(item: str, level: str | None) -> tuple[str, bool, str | None] | None:
     """Clean one list item into (name, lead marker, bracketed qualifier), or None if empty.
 
@@ -256,7 +270,7 @@ def _mention(item: str, level: str | None) -> tuple[str, bool, str | None] | Non
         text, qualifier = ending.group(1), ending.group(2).strip() or None
     text = one_line(text.replace("(", " ").replace(")", " "))
     text = _LEADING_NOISE.sub("", text)
-    text = _TRAILING_NOISE.sub("", text).strip(" -\"'")
+    text = _strip_trailing_noise(text).strip(" -\"'")
     if not text or not any(ch.isalnum() for ch in text):
         return None
     return text, lead, qualifier

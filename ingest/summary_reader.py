@@ -107,10 +107,13 @@ def _sections(lines: list[str]) -> list[Cell]:
         if content:
             sections.append(Cell(column=column, line=start, text=content))
 
+    following_text = [""] * (len(lines) + 1)  # the first non-blank line from each index on
+    for index in range(len(lines) - 1, -1, -1):
+        following_text[index] = lines[index] if lines[index].strip() else following_text[index + 1]
     for number, line in enumerate(lines, start=1):
         heading = _heading(line)
         if heading is not None and heading[0] not in HEADINGS.values():
-            following = next((later for later in lines[number:] if later.strip()), "")
+            following = following_text[number]
             if not any(part.strip() for part in body) or _BULLET.match(following):
                 heading = None  # a lead-in line ("Key priorities were:"), not a heading
         if heading is None:

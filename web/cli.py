@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -16,6 +17,7 @@ from kg.export import FORMATS, export_store
 from kg.queries import dps_targeting, resolve_body, stats
 from kg.results import table
 from kg.settings import Settings
+from kg.sparql import refuse_service
 from kg.storage import open_reader, snapshot_root, writing
 from kg.store import QueryError, Store, StoreError, open_store
 from kg.validate import validate_store
@@ -114,6 +116,7 @@ def query(sparql: str | None, query_file: click.utils.LazyFile | None, store: st
         raise click.UsageError("no query given")
     with _open(store, read_only=True) as kg_store:
         try:
+            refuse_service(text)  # the engine would fetch from any URL a SERVICE names
             if fmt == "table":
                 form, body = kg_store.query_serialized(text, "json", "turtle")
                 if form == "select":
@@ -346,9 +349,38 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
                 _sync_index(kg_store, settings.store)
             _print_ingest(result)
         app = create_app(settings)
+    app.debug = False  # never debug behaviour in production, whatever FLASK_DEBUG says
+    if not logging.getLogger().handlers:  # errors (with tracebacks) and warnings go to stderr, timestamped
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"Serving {settings.store} on http://{settings.host}:{settings.port}/ (Ctrl+C to stop)")
+    # waitress stops reading a body past twice KG_MAX_BODY (a 413 or a closed connection), so a huge
+    # upload is never buffered; up to that, the app answers its own 413 with a message
     waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                   ident="equal-kg", clear_untrusted_proxy_headers=True)
+                   ident="equal-kg", clear_untrusted_proxy_headers=True,
+                   max_request_body_size=2 * settings.max_body + 1)
+
+
+@main.command()
+@click.argument("count", metavar="N", type=click.IntRange(min=1))
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Random seed: the same N and seed give the same files.")
+@click.option("--force", is_flag=True, help="Replace what an earlier run wrote in OUT_DIR.")
+def generate(count: int, out_dir: Path, seed: int, force: bool) -> None:
+    """Write a synthetic corpus of N DPs (summaries, strategy tables, manifest.json) for tests and benchmarks."""
+    from ingest.generate import OUTPUT_PARTS, clear_output, generate_corpus
+
+    if any((out_dir / part).exists() for part in OUTPUT_PARTS):
+        if not force:
+            raise click.ClickException(f"{out_dir} already holds a generated corpus; pass --force to replace it")
+        clear_output(out_dir)
+    manifest = generate_corpus(count, seed, out_dir)
+    counts = manifest.counts
+    click.echo(f"Wrote {counts['summaries']} DP summaries and {counts['strategies']} strategies "
+               f"({counts['sections']} policy-area sections) to {out_dir} in {manifest.seconds:.1f} s.")
+    click.echo(f"Ground truth in {manifest.path}: {counts['links']} DP-body links "
+               f"({counts['links_per_dp']} per DP), {counts['bodies_targeted']} bodies targeted "
+               f"({counts['unknown_bodies_targeted']} not in the gazetteer).")
 
 
 if __name__ == "__main__":
