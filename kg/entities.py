@@ -106,7 +106,7 @@ def provenance(store: Store, iri: str) -> dict[tuple[str, str, str], list[Source
       OPTIONAL {{ ?cell eq:rowNumber ?row }}
       OPTIONAL {{ ?st eq:mentionText ?written }}
       OPTIONAL {{ ?st eq:level ?level }}
-    }} ORDER BY ?doc ?line""").rows
+    }} ORDER BY ?doc ?line ?col ?level ?written""").rows  # total: the source kept per cell must not vary
     doc_labels = labels(store, {str(r["doc"]) for r in rows})
     out: dict[tuple[str, str, str], list[Source]] = {}
     for r in rows:

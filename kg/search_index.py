@@ -63,6 +63,10 @@ def default_index_location(store_location: str) -> str:
     """
     if store_location in ("memory:", ":memory:"):
         return "memory:"
+    if store_location.startswith(("http://", "https://")):  # a remote store: the index stays local
+        from kg.remote import remote_index_location
+
+        return remote_index_location(store_location)
     text = store_location[len("file://"):] if store_location.startswith("file://") else store_location
     path = Path(text).expanduser()
     return str(path.with_name(path.name + "-index"))

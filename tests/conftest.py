@@ -70,6 +70,19 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         yield url
 
 
+@pytest.fixture(scope="session")
+def canary():
+    """A loopback server that records every connection: hostile inputs name its URL, tests count."""
+    from tests.canary import Canary
+
+    server = Canary().start()
+    server.probe()  # it counts: one connection, then a clean slate
+    assert server.count() == 1
+    server.connections.clear()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def client(sample_store_path: Path):
     """A Flask test client over the sample store (in-process HTTP)."""
@@ -119,3 +132,24 @@ def page(browser, server_url: str):
     context.route("**/*", guard)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url() -> str:
+    """Query URL of a real Virtuoso: $KG_TEST_VIRTUOSO (CI starts one), else a throw-away one here.
+
+    Skipped where Virtuoso is not installed, except under CI ($CI), where that is a failure.
+    """
+    import os
+
+    from tests import virtuoso
+
+    if os.environ.get("KG_TEST_VIRTUOSO"):
+        yield os.environ["KG_TEST_VIRTUOSO"]
+        return
+    if not virtuoso.available():
+        if os.environ.get("CI"):
+            pytest.fail("Virtuoso is needed under CI: install virtuoso-opensource or set KG_TEST_VIRTUOSO")
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    with virtuoso.running_virtuoso() as server:
+        yield server.url
