@@ -24,6 +24,8 @@ from kg.namespaces import document_iri, slugify
 from kg.reference import reference_digest, reference_graph
 from kg.store import Store, ensure_reference
 
+#: Documents written to the store at once: a batch is one transaction (or one bulk load in a snapshot).
+WRITE_BATCH = 200
 #: File name endings ingested when a folder is given.
 DOCUMENT_SUFFIXES = (".txt", ".text", ".tsv")
 
@@ -91,6 +93,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], dp_name: str | None 
 
     Summaries are read before strategies, so DP names they define help split unseparated
     DP lists. `progress` is called once per file; `on_loaded` after each document is stored.
+    Documents are written in batches of WRITE_BATCH.
     """
     ensure_reference(store, reference_graph(), reference_digest())
     gazetteer = load_gazetteer()
@@ -111,19 +114,30 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], dp_name: str | None 
             if progress:
                 progress(path)
     parsed.sort(key=lambda item: isinstance(item[2], Strategy))
+    batch: list[tuple[BuildReport, Graph]] = []
     for path, text, record in parsed:
         doc = document_for(path)
         if isinstance(record, Strategy):
-            graph, report = build_strategy(doc, record, text, linker)
+            batch.append(build_strategy(doc, record, text, linker)[::-1])
         else:
-            graph, report = build_summary(doc, record, text, linker)
-        store.replace_graph(str(doc), graph)
+            batch.append(build_summary(doc, record, text, linker)[::-1])
+        if progress:
+            progress(path)
+        if len(batch) >= WRITE_BATCH:
+            _write(store, batch, result, on_loaded)
+    _write(store, batch, result, on_loaded)
+    return result
+
+
+def _write(store: Store, batch: list[tuple[BuildReport, Graph]], result: IngestResult,
+           on_loaded: Callable[[BuildReport, Graph], None] | None) -> None:
+    """Store a batch of built documents (each graph replaced whole), record them, and empty the batch."""
+    store.replace_graphs([(report.document, graph) for report, graph in batch])
+    for report, graph in batch:
         result.reports.append(report)
         if on_loaded:
             on_loaded(report, graph)
-        if progress:
-            progress(path)
-    return result
+    batch.clear()
 
 
 def find_document(store: Store, name: str) -> str | None:

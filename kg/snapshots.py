@@ -108,6 +108,7 @@ class SnapshotRoot:
                     shutil.copytree(self.snapshots / current / "index", folder / "index")
             store = open_store(folder / "store")
             store.index_location = str(folder / "index")
+            store.private = True  # unpublished: no reader can see it, so bulk writes are safe
             try:
                 yield store
             except BaseException:
