@@ -24,8 +24,9 @@ from kg.namespaces import document_iri, slugify
 from kg.reference import reference_digest, reference_graph
 from kg.store import Store, ensure_reference
 
-#: Documents written to the store at once: a batch is one transaction (or one bulk load in a snapshot).
-WRITE_BATCH = 200
+#: Triples written to the store at once (whole documents): a batch is one transaction, or one bulk
+#: load into a snapshot; bounded so that memory stays flat however large the corpus.
+WRITE_BATCH = 50_000
 #: File name endings ingested when a folder is given.
 DOCUMENT_SUFFIXES = (".txt", ".text", ".tsv")
 
@@ -93,7 +94,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], dp_name: str | None 
 
     Summaries are read before strategies, so DP names they define help split unseparated
     DP lists. `progress` is called once per file; `on_loaded` after each document is stored.
-    Documents are written in batches of WRITE_BATCH.
+    Documents are written in batches of about WRITE_BATCH triples.
     """
     ensure_reference(store, reference_graph(), reference_digest())
     gazetteer = load_gazetteer()
@@ -123,7 +124,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], dp_name: str | None 
             batch.append(build_summary(doc, record, text, linker)[::-1])
         if progress:
             progress(path)
-        if len(batch) >= WRITE_BATCH:
+        if sum(len(graph) for _, graph in batch) >= WRITE_BATCH:
             _write(store, batch, result, on_loaded)
     _write(store, batch, result, on_loaded)
     return result
