@@ -178,6 +178,58 @@ def uses_dataset_clause(query: str) -> bool:
     return "FROM" in keywords(query)
 
 
+_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([^\s:]*):\s*<([^<>]*)>", re.IGNORECASE)
+
+
+def dataset_iris(query: str) -> list[str]:
+    """Return the graphs a query's FROM and FROM NAMED clauses name (prefixed names expanded).
+
+    >>> dataset_iris("PREFIX g: <http://g/> SELECT * FROM <http://a/x> FROM NAMED g:y { ?s ?p ?o }")
+    ['http://a/x', 'http://g/y']
+    >>> dataset_iris('SELECT * { ?s ?p "FROM <http://a/>" }')
+    []
+    """
+    prefixes = {**PREFIXES, **dict(_PREFIX_DECLARATION.findall(query))}
+    found: list[str] = []
+    expecting = False
+    for match in _TOKENS.finditer(query):
+        word, token = match.group("name"), match.group(0)
+        if word:
+            upper = word.upper()
+            expecting = upper == "FROM" or (expecting and upper == "NAMED")
+        elif expecting and match.group("skip"):
+            if token.startswith("<"):
+                found.append(token[1:-1])
+            elif ":" in token and not token.startswith(("#", "?", "$", "_:", "'", '"')):
+                prefix, _, local = token.partition(":")
+                found.append(str(prefixes.get(prefix, prefix + ":")) + local)
+            expecting = False
+        elif expecting and not token.isspace():
+            expecting = False
+    return found
+
+
+def check_dataset(store: Store, clauses: list[str], parameters: list[str]) -> None:
+    """Refuse a dataset that names what this endpoint will not read: it only ever reads its own graphs.
+
+    A FROM / FROM NAMED graph must be stored (engines would fetch it from the web or a file). The
+    protocol's default-graph-uri / named-graph-uri may name an unknown http(s) graph, which is an
+    empty graph (as the W3C protocol tests expect), but never a file or another scheme.
+    """
+    if not clauses and not parameters:
+        return
+    stored = set(store.graphs())
+    for graph in clauses:
+        if graph not in stored:
+            raise QueryError(f"FROM <{graph}>: not a graph of this store. FROM and FROM NAMED can only "
+                             "name stored graphs (listed in the service description); this endpoint never "
+                             "fetches a URL or reads a file")
+    for graph in parameters:
+        if graph not in stored and not graph.startswith(("http://", "https://")):
+            raise QueryError(f"<{graph}> is not a graph of this store, and this endpoint never reads a file "
+                             "or fetches a URL: default-graph-uri and named-graph-uri name stored graphs")
+
+
 def choose_formats(accept: str | None, format_param: str | None = None) -> tuple[str, str]:
     """Return (results format, graph format) from a `format=` value or the `Accept` header.
 
@@ -216,6 +268,7 @@ def execute(store: Store, query: str, *, default_graphs: list[str] | None = None
     (the endpoint's URL).
     """
     check_query(query)
+    check_dataset(store, dataset_iris(query), [*(default_graphs or []), *(named_graphs or [])])
     dataset = None
     if default_graphs or named_graphs:
         dataset = (list(default_graphs or []), list(named_graphs or []))
