@@ -160,6 +160,14 @@ class RemoteStore(Store):
                 for solution in solutions]
         return SelectResult(variables, rows)
 
+    def values(self, sparql: str) -> list[dict[str, str | None]]:
+        """Run a SELECT; give each value as a plain string (see `Store.values`)."""
+        if query_form(sparql) != "select":
+            raise QueryError("expected a SELECT query")
+        _, solutions = self._solutions(sparql)
+        return [{name: (term.value if term is not None else None) for name, term in solution.items()}
+                for solution in solutions]
+
     def ask(self, sparql: str) -> bool:
         """Run an ASK query over the union of all graphs."""
         if query_form(sparql) != "ask":

@@ -156,8 +156,8 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
     """Read DPs (all, or the given IRIs) with their text, regions, themes, bodies and levels."""
     vals = _values("?s", dps)
     entries: dict[str, Entry] = {}
-    for row in store.select(f"""SELECT DISTINCT ?s ?label ?g WHERE {{ {vals}
-            GRAPH ?g {{ ?s a eq:DevelopmentPartnership ; rdfs:label ?label }} }}""").rows:
+    for row in store.values(f"""SELECT DISTINCT ?s ?label ?g WHERE {{ {vals}
+            GRAPH ?g {{ ?s a eq:DevelopmentPartnership ; rdfs:label ?label }} }}"""):
         iri = str(row["s"])
         entry = entries.setdefault(iri, Entry(iri, "dp", str(row["label"]), local_url(iri)))
         entry.source.add(str(row["g"]))
@@ -167,9 +167,9 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
               "beneficiaryGroup": "beneficiaries", "theme": "theme", "targets": "body",
               "policyArea": "area", "mentions": "bodies"}
     props = " ".join(f"eq:{p}" for p in fields)
-    for row in store.select(f"""SELECT DISTINCT ?s ?p ?o ?label WHERE {{ {vals}
+    for row in store.values(f"""SELECT DISTINCT ?s ?p ?o ?label WHERE {{ {vals}
             ?s a eq:DevelopmentPartnership ; ?p ?o . VALUES ?p {{ {props} }}
-            OPTIONAL {{ ?o rdfs:label|eq:text ?label }} }}""").rows:
+            OPTIONAL {{ ?o rdfs:label|eq:text ?label }} }}"""):
         entry = entries.get(str(row["s"]))
         if entry is None:
             continue
@@ -184,8 +184,8 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
                 entry.text["policy"].append(label)
         else:
             entry.text[name].append(label or value)
-    for row in store.select(f"""SELECT DISTINCT ?s ?level WHERE {{ {vals}
-            ?st rdf:subject ?s ; rdf:predicate eq:targets ; eq:level ?level }}""").rows:
+    for row in store.values(f"""SELECT DISTINCT ?s ?level WHERE {{ {vals}
+            ?st rdf:subject ?s ; rdf:predicate eq:targets ; eq:level ?level }}"""):
         if str(row["s"]) in entries:
             entries[str(row["s"])].facets["level"].add(slug(str(row["level"])))
     return list(entries.values())
@@ -198,9 +198,9 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
     rows: dict[str, Entry] = {}
     numbers: dict[str, tuple[str, int]] = {}
     activity_of: dict[str, str] = {}
-    for row in store.select(f"""SELECT ?g ?row ?n ?act ?p ?o WHERE {{ {vals}
-            GRAPH ?g {{ ?row a eq:StrategyRow ; eq:rowNumber ?n ; dcterms:isPartOf ?act ; ?p ?o }} }}""").rows:
-        iri, doc, number = str(row["row"]), str(row["g"]), int(row["n"].toPython())
+    for row in store.values(f"""SELECT ?g ?row ?n ?act ?p ?o WHERE {{ {vals}
+            GRAPH ?g {{ ?row a eq:StrategyRow ; eq:rowNumber ?n ; dcterms:isPartOf ?act ; ?p ?o }} }}"""):
+        iri, doc, number = str(row["row"]), str(row["g"]), int(row["n"])
         entry = rows.get(iri)
         if entry is None:
             entry = rows[iri] = Entry(iri, "row", "", local_url(doc))
@@ -214,10 +214,10 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
     if not rows:
         return []
     sections: dict[str, Entry] = defaultdict(lambda: Entry("", "", "", ""))
-    for row in store.select(f"""SELECT DISTINCT ?act ?p ?o ?label ?dl WHERE {{ {vals}
+    for row in store.values(f"""SELECT DISTINCT ?act ?p ?o ?label ?dl WHERE {{ {vals}
             GRAPH ?g {{ ?act a eq:MainstreamingActivity ; ?p ?o .
                        VALUES ?p {{ eq:involves eq:audience eq:policyArea eq:theme }} }}
-            OPTIONAL {{ ?o rdfs:label ?label }} OPTIONAL {{ ?g rdfs:label ?dl }} }}""").rows:
+            OPTIONAL {{ ?o rdfs:label ?label }} OPTIONAL {{ ?g rdfs:label ?dl }} }}"""):
         section, kind = sections[str(row["act"])], str(row["p"]).rsplit("#", 1)[-1]
         value, label = str(row["o"]), _str(row["label"])
         section.title = _str(row["dl"])
@@ -231,18 +231,18 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
             section.text["policy"].append(label)
         else:
             section.facets["theme"].add(slug(value))
-    for row in store.select(f"""SELECT DISTINCT ?act ?level WHERE {{ {vals}
-            GRAPH ?g {{ ?st rdf:subject ?act ; rdf:predicate eq:audience ; eq:level ?level }} }}""").rows:
+    for row in store.values(f"""SELECT DISTINCT ?act ?level WHERE {{ {vals}
+            GRAPH ?g {{ ?st rdf:subject ?act ; rdf:predicate eq:audience ; eq:level ?level }} }}"""):
         sections[str(row["act"])].facets["level"].add(slug(str(row["level"])))
-    for row in store.select(f"""SELECT DISTINCT ?act ?region WHERE {{ {vals}
-            GRAPH ?g {{ ?act eq:involves ?dp }} ?dp eq:region ?region }}""").rows:
+    for row in store.values(f"""SELECT DISTINCT ?act ?region WHERE {{ {vals}
+            GRAPH ?g {{ ?act eq:involves ?dp }} ?dp eq:region ?region }}"""):
         sections[str(row["act"])].facets["region"].add(slug(str(row["region"])))
     cells: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
-    for row in store.select(f"""SELECT ?g ?n ?column ?line WHERE {{ {vals}
-            GRAPH ?g {{ ?c a eq:Cell ; eq:rowNumber ?n ; eq:column ?column ; eq:line ?line }} }}""").rows:
+    for row in store.values(f"""SELECT ?g ?n ?column ?line WHERE {{ {vals}
+            GRAPH ?g {{ ?c a eq:Cell ; eq:rowNumber ?n ; eq:column ?column ; eq:line ?line }} }}"""):
         doc = str(row["g"])
         anchor = f"cell-{row['line']}-{str(row['column']).lower()}"
-        cells[(doc, int(row["n"].toPython()))][str(row["column"]).lower()] = f"{local_url(doc)}#{anchor}"
+        cells[(doc, int(row["n"]))][str(row["column"]).lower()] = f"{local_url(doc)}#{anchor}"
     for iri, entry in rows.items():
         section = sections[activity_of[iri]]
         doc, number = numbers[iri]
@@ -262,11 +262,11 @@ def document_entries(store: Store, docs: Iterable[str] | None = None) -> list[En
     """Read documents (all, or the given ones): title, full text, theme, and their checksum."""
     vals = _values("?g", docs)
     entries: dict[str, Entry] = {}
-    for row in store.select(f"""SELECT ?g ?title ?content ?sha ?theme WHERE {{ {vals}
+    for row in store.values(f"""SELECT ?g ?title ?content ?sha ?theme WHERE {{ {vals}
             GRAPH ?g {{ ?g a eq:Document ; rdfs:label ?title ; eq:sha256 ?sha .
                        OPTIONAL {{ ?g eq:content ?content }}
                        OPTIONAL {{ {{ ?g eq:theme ?theme }} UNION {{ ?g dcterms:subject/eq:theme ?theme }} }} }} }}
-            """).rows:
+            """):
         iri = str(row["g"])
         entry = entries.setdefault(iri, Entry(iri, "document", str(row["title"]), local_url(iri)))
         entry.source.add(iri)
@@ -283,9 +283,9 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
     """Read bodies (all, or the given IRIs): names, aliases, typos, type, and who targets them."""
     vals = _values("?s", bodies)
     entries: dict[str, Entry] = {}
-    for row in store.select(f"""SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {vals}
+    for row in store.values(f"""SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {vals}
             GRAPH ?g {{ ?s a eq:Body ; ?p ?o .
-            VALUES ?p {{ rdfs:label skos:altLabel skos:hiddenLabel eq:abbreviation }} }} }}""").rows:
+            VALUES ?p {{ rdfs:label skos:altLabel skos:hiddenLabel eq:abbreviation }} }} }}"""):
         iri, kind = str(row["s"]), str(row["p"])
         entry = entries.get(iri)
         if entry is None:
@@ -297,10 +297,10 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
             entry.text["name"].append(str(row["o"]))
         else:
             entry.text["aliases"].append(str(row["o"]))
-    for row in store.select(f"""SELECT DISTINCT ?s ?g ?theme ?level WHERE {{ {vals}
+    for row in store.values(f"""SELECT DISTINCT ?s ?g ?theme ?level WHERE {{ {vals}
             GRAPH ?g {{ ?x ?p ?s . VALUES ?p {{ eq:targets eq:audience eq:mentions }} }}
             OPTIONAL {{ ?x eq:theme ?theme }}
-            OPTIONAL {{ GRAPH ?g {{ ?st rdf:subject ?x ; rdf:object ?s ; eq:level ?level }} }} }}""").rows:
+            OPTIONAL {{ GRAPH ?g {{ ?st rdf:subject ?x ; rdf:object ?s ; eq:level ?level }} }} }}"""):
         entry = entries.get(str(row["s"]))
         if entry is None:
             continue
@@ -316,7 +316,7 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
 
 def manifest(store: Store) -> dict[str, str]:
     """Return the checksum of every document graph and of the curated graph, by graph IRI."""
-    rows = store.select("""SELECT ?g ?sha WHERE { GRAPH ?g { ?g eq:sha256 ?sha } }""").rows
+    rows = store.values("""SELECT ?g ?sha WHERE { GRAPH ?g { ?g eq:sha256 ?sha } }""")
     return {str(row["g"]): str(row["sha"]) for row in rows}
 
 
@@ -375,10 +375,10 @@ def update_index(store: Store, location: str, docs: Iterable[str]) -> int:
         entries: list[Entry] = []
         if present:
             vals = _values("?g", present)
-            for row in store.select(f"""SELECT DISTINCT ?x ?kind WHERE {{ {vals} GRAPH ?g {{
+            for row in store.values(f"""SELECT DISTINCT ?x ?kind WHERE {{ {vals} GRAPH ?g {{
                     {{ ?x a eq:DevelopmentPartnership BIND("dp" AS ?kind) }} UNION
                     {{ ?s ?p ?x . VALUES ?p {{ eq:targets eq:audience eq:mentions }} BIND("body" AS ?kind) }} }} }}
-                    """).rows:
+                    """):
                 (dps if str(row["kind"]) == "dp" else bodies).add(str(row["x"]))
             entries += row_entries(store, present) + document_entries(store, present)
         if dps:

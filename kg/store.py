@@ -155,6 +155,19 @@ class Store:
                  for name in variables} for solution in result]
         return SelectResult(variables, rows)
 
+    def values(self, sparql: str) -> list[dict[str, str | None]]:
+        """Run a SELECT like `select`, but give each value as a plain string (an IRI, a literal's text).
+
+        Bulk reads that only need text (the search index) skip building rdflib terms: at 5,000 DPs
+        that conversion took longer than the queries.
+        """
+        result = self._run(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{name: (None if solution[name] is None else solution[name].value) for name in names}
+                for solution in result]
+
     def ask(self, sparql: str) -> bool:
         """Run an ASK query over the union of all graphs."""
         result = self._run(sparql)
