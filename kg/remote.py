@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -258,9 +258,13 @@ class RemoteStore(Store):
         rows = self._rows(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}")
         return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
 
+    def dump_to(self, output: BinaryIO, fmt: str) -> None:
+        """Write this store's graphs into a binary file (read whole: the engine sends one answer)."""
+        output.write(self.dump(fmt))
+
     def dump(self, fmt: str) -> bytes:
-        """Serialise this store's graphs (quad formats) or their union (triple formats)."""
-        rdf_format = RDF_FORMATS[fmt]
+        """Serialise this store's graphs (quad formats, `jsonld`) or their union (triple formats)."""
+        rdf_format = ox.RdfFormat.JSON_LD if fmt == "jsonld" else RDF_FORMATS[fmt]
         quads = self._quads()
         if rdf_format.supports_datasets:
             return ox.serialize(sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject))), format=rdf_format)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -262,14 +262,20 @@ class Store:
 
     def dump(self, fmt: str) -> bytes:
         """Serialise the whole store (quad formats) or the union of its graphs (triple formats)."""
-        rdf_format = RDF_FORMATS[fmt]
-        if rdf_format.supports_datasets:
-            return self._engine.dump(format=rdf_format)
         buffer = io.BytesIO()
+        self.dump_to(buffer, fmt)
+        return buffer.getvalue()
+
+    def dump_to(self, output: BinaryIO, fmt: str) -> None:
+        """Stream the whole store into a binary file: quad formats and `jsonld` (expanded, one
+        `@graph` per named graph) keep the graphs, triple formats get their union."""
+        rdf_format = ox.RdfFormat.JSON_LD if fmt == "jsonld" else RDF_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            self._engine.dump(output, format=rdf_format)
+            return
         triples = self._engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
                                      use_default_graph_as_union=True)
-        buffer.write(triples.serialize(format=rdf_format))
-        return buffer.getvalue()
+        triples.serialize(output, format=rdf_format)
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, str]]:
         """Yield every quad as rdflib terms and its graph IRI."""

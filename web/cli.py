@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ingest.pipeline import IngestResult, expand_paths, ingest_paths, remove_document, sample_corpus
-from kg.export import FORMATS, export_store
+from kg.export import FORMATS, write_export
 from kg.queries import dps_targeting, resolve_body, stats
 from kg.results import table
 from kg.settings import Settings
@@ -149,12 +149,12 @@ def _is_file(argument: str) -> bool:
 def export(store: str | None, fmt: str, output: Path | None) -> None:
     """Export the whole graph (every named graph) as JSON-LD, Turtle, TriG, N-Quads or N-Triples."""
     with _open(store, read_only=True) as kg_store:
-        data = export_store(kg_store, fmt)
-    if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output.write_bytes(data)
-        click.echo(f"Wrote {len(data):,} bytes to {output}", err=True)
+        if output is None:
+            write_export(kg_store, fmt, sys.stdout.buffer)
+            return
+        with output.open("wb") as out:
+            write_export(kg_store, fmt, out)
+    click.echo(f"Wrote {output.stat().st_size:,} bytes to {output}", err=True)
 
 
 @main.command("stats")

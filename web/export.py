@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request
 
 from kg.conneg import negotiate
-from kg.export import FORMATS, export_store, jsonld_context
+from kg.export import FORMATS, jsonld_context, write_export
 from kg.vocabulary import vocabulary_turtle
 
 bp = Blueprint("export", __name__)
@@ -29,7 +31,18 @@ def export_graph_file(suffix: str) -> Response:
     if suffix not in SUFFIXES:
         abort(404, f"no export as .{suffix}: use one of {', '.join(sorted(SUFFIXES))}")
     fmt = SUFFIXES[suffix]
-    response = Response(export_store(g.store, fmt), mimetype=FORMATS[fmt][0])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the streaming generator below
+    write_export(g.store, fmt, spool)
+    size = spool.tell()
+    spool.seek(0)
+
+    def chunks() -> Iterator[bytes]:
+        with spool:
+            while block := spool.read(1 << 20):
+                yield block
+
+    response = Response(chunks(), mimetype=FORMATS[fmt][0])
+    response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = f'attachment; filename="equal-kg.{suffix}"'
     return response
 
