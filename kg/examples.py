@@ -65,19 +65,20 @@ WHERE {
 GROUP BY ?theme ?notation
 ORDER BY ?notation
 """),
-    Example("cross-theme-pairs", "Cross-theme pairs sharing audiences",
-            "Which pairs of DPs from different themes target the same bodies, so they could act jointly?",
+    Example("cross-theme-pairs", "Partners across themes",
+            "Which DPs from other themes target at least two of the same bodies as SEEM, so they could act jointly?",
             """
-SELECT ?dp1 ?dp2 (COUNT(DISTINCT ?body) AS ?shared)
+SELECT ?other ?theme (COUNT(DISTINCT ?body) AS ?shared)
        (GROUP_CONCAT(DISTINCT ?bodyLabel; separator="; ") AS ?bodies)
 WHERE {
-  ?dp1 eq:targets ?body ; eq:theme ?theme1 .
-  ?dp2 eq:targets ?body ; eq:theme ?theme2 .
-  FILTER (?theme1 != ?theme2 && STR(?dp1) < STR(?dp2))
+  dp:seem eq:targets ?body ; eq:theme ?mine .
+  ?other eq:targets ?body ; eq:theme ?theme .
+  FILTER (?theme != ?mine)
   ?body rdfs:label ?bodyLabel .
 }
-GROUP BY ?dp1 ?dp2
-ORDER BY DESC(?shared) ?dp1 ?dp2
+GROUP BY ?other ?theme
+HAVING (COUNT(DISTINCT ?body) >= 2)
+ORDER BY DESC(?shared) ?other
 LIMIT 50
 """),
     Example("provenance-of-a-fact", "Where did a fact come from?",
