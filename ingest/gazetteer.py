@@ -43,6 +43,7 @@ class NameIndex:
 
     def __init__(self) -> None:
         self._by_key: dict[str, list[Entry]] = {}
+        self._longest: dict[str, int] = {}  # first word of a key -> most words of a key starting with it
         self.max_tokens = 1
 
     def add(self, name: str, entry: Entry) -> None:
@@ -56,7 +57,9 @@ class NameIndex:
         else:
             entries[:] = [min((e, entry), key=lambda x: HOW_RANK[x.how]) if e.iri == entry.iri
                           else e for e in entries]
-        self.max_tokens = max(self.max_tokens, len(key.split()))
+        words = key.split()
+        self.max_tokens = max(self.max_tokens, len(words))
+        self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
 
     def __contains__(self, name: str) -> bool:
         return self.get(name) is not None
@@ -88,7 +91,8 @@ class NameIndex:
         found: list[Found] = []
         position = 0
         while position < len(keys):
-            for length in range(min(self.max_tokens, len(keys) - position), 0, -1):
+            longest = self._longest.get(keys[position].split(" ", 1)[0], 0)
+            for length in range(min(longest, len(keys) - position), 0, -1):
                 entry = self._get_key(" ".join(keys[position:position + length]))
                 if entry is not None:
                     found.append(Found(position, position + length, entry))
@@ -109,12 +113,35 @@ class NameIndex:
         candidates = {
             entry.iri: entry
             for other, entries in self._by_key.items()
-            if other != key and abs(len(other) - len(key)) <= 1 and edit_distance(other, key) <= 1
+            if other != key and abs(len(other) - len(key)) <= 1 and within_one_edit(other, key)
             for entry in entries
         }
         if len(candidates) != 1:
             return None
         return next(iter(candidates.values()))
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Tell whether `edit_distance(a, b) <= 1`, in one pass (fuzzy matching asks this of every key).
+
+    >>> within_one_edit("opdm", "odpm"), within_one_edit("dti", "dwp"), within_one_edit("lsc", "lscs")
+    (True, False, True)
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if start == len(a):
+        return True
+    if len(a) < len(b):  # one letter inserted at `start`
+        return a[start:] == b[start + 1:]
+    if a[start + 1:] == b[start + 1:]:  # one letter replaced
+        return True
+    return (start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
+            and a[start + 2:] == b[start + 2:])  # two neighbours swapped
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.gazetteer import Entry, Found, Gazetteer, NameIndex
 from ingest.summary_reader import clean_dp_name
@@ -39,10 +40,16 @@ class Link:
         return self.matched_by == "new"
 
 
+@lru_cache(maxsize=1 << 16)
+def _token_key(token: str) -> str:
+    """Return a token's match key (cached: the same words recur in every document)."""
+    return match_key(token.rstrip("*"))
+
+
 def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
     """Split text into tokens (kept with their spans) and their match keys."""
-    spans = [m for m in _TOKEN.finditer(text) if match_key(m.group(0).rstrip("*"))]
-    return spans, [match_key(m.group(0).rstrip("*")) for m in spans]
+    pairs = [(m, key) for m in _TOKEN.finditer(text) if (key := _token_key(m.group(0)))]
+    return [m for m, _ in pairs], [key for _, key in pairs]
 
 
 def _slice(text: str, spans: list[re.Match[str]], start: int, end: int) -> str:

@@ -6,6 +6,7 @@ module joins the two so a page (or an API client) can show each fact with its so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -13,13 +14,15 @@ from rdflib.term import Node
 
 from kg.conneg import GRAPH_TYPES, negotiate
 from kg.namespaces import ID, kind_of
-from kg.queries import iri_ref, labels
+from kg.queries import iri_ref, is_safe_iri, labels
+from kg.snapshot_cache import cached
 from kg.store import Store
 
 #: Predicates that link the provenance machinery, not facts a reader wants to see.
 _HIDDEN_INCOMING = ("rdf:subject", "rdf:object", "prov:wasDerivedFrom", "eq:activity")
-#: Most incoming facts listed on one entity (a kind like 'local authorities' has many).
-MAX_INCOMING = 2000
+#: Most incoming facts listed on one entity (a kind like 'local authorities', or a body thousands
+#: of DPs target, has many; the body page and /api/bodies/<slug>/dps list those DPs).
+MAX_INCOMING = 100
 
 
 @dataclass(frozen=True)
@@ -95,18 +98,32 @@ def fallback_label(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
 
 
-def provenance(store: Store, iri: str) -> dict[tuple[str, str, str], list[Source]]:
-    """Return the sources of every fact with the IRI as subject or object, keyed by (s, p, o)."""
+def provenance(store: Store, iri: str,
+               facts: Iterable[tuple[str, str, str]] | None = None) -> dict[tuple[str, str, str], list[Source]]:
+    """Return the sources of every fact with the IRI as subject or object, keyed by (s, p, o).
+
+    With `facts` (s, p, o IRIs), only those facts' sources are read: a body most DPs target is
+    the object of thousands of facts, and a page shows a few of them.
+    """
     node = iri_ref(iri)
-    rows = store.select(f"""
-    SELECT DISTINCT ?s ?p ?o ?cell ?doc ?line ?col ?row ?text ?written ?level WHERE {{
-      {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}
+    query = """
+    SELECT DISTINCT ?s ?p ?o ?cell ?doc ?line ?col ?row ?text ?written ?level WHERE {
+      {where}
       ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?cell .
       ?cell dcterms:isPartOf ?doc ; eq:column ?col ; eq:line ?line ; eq:text ?text .
-      OPTIONAL {{ ?cell eq:rowNumber ?row }}
-      OPTIONAL {{ ?st eq:mentionText ?written }}
-      OPTIONAL {{ ?st eq:level ?level }}
-    }} ORDER BY ?doc ?line ?col ?level ?written""").rows  # total: the source kept per cell must not vary
+      OPTIONAL { ?cell eq:rowNumber ?row }
+      OPTIONAL { ?st eq:mentionText ?written }
+      OPTIONAL { ?st eq:level ?level }
+    } ORDER BY ?doc ?line ?col ?level ?written"""  # total: the source kept per cell must not vary
+    if facts is None:
+        where = f"{{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}"
+        rows = store.select(query.replace("{where}", where)).rows
+    else:
+        wanted = sorted({f for f in facts if all(is_safe_iri(x) for x in f)})
+        rows = []
+        for start in range(0, len(wanted), 200):
+            values = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in wanted[start:start + 200])
+            rows += store.select(query.replace("{where}", f"VALUES (?s ?p ?o) {{ {values} }}")).rows
     doc_labels = labels(store, {str(r["doc"]) for r in rows})
     out: dict[tuple[str, str, str], list[Source]] = {}
     for r in rows:
@@ -125,6 +142,7 @@ def provenance(store: Store, iri: str) -> dict[tuple[str, str, str], list[Source
     return out
 
 
+@cached
 def describe(store: Store, iri: str) -> Entity | None:
     """Describe an entity for a page or API; None when the store knows nothing about it."""
     if not exists(store, iri):
@@ -138,7 +156,8 @@ def describe(store: Store, iri: str) -> Entity | None:
     }} LIMIT {MAX_INCOMING + 1}""").rows
     cut = len(in_rows) > MAX_INCOMING
     in_rows = in_rows[:MAX_INCOMING]
-    sources = provenance(store, iri)
+    sources = provenance(store, iri, [(iri, str(r["p"]), str(r["o"])) for r in out_rows if isinstance(r["o"], URIRef)]
+                         + [(str(r["s"]), str(r["p"]), iri) for r in in_rows if isinstance(r["s"], URIRef)])
     names = labels(store, [iri] + [str(r["p"]) for r in out_rows + in_rows]
                    + [str(r["o"]) for r in out_rows if isinstance(r["o"], URIRef)]
                    + [str(r["s"]) for r in in_rows])

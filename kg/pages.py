@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass, field
 
 from kg.entities import provenance
 from kg.namespaces import EQ
-from kg.queries import dps_targeting, iri_ref, labels
+from kg.queries import body_and_members, dps_targeting, iri_ref, labels
+from kg.snapshot_cache import cached
 from kg.store import Store
 
 
@@ -31,15 +32,60 @@ class DPTarget:
     sources: list[dict[str, object]] = field(default_factory=list)
 
 
-def body_targets(store: Store, body: str) -> dict[str, list[DPTarget]]:
-    """Answer 'which DPs target this body?' grouped by theme letter ('?' when unknown)."""
-    answers = dps_targeting(store, body)
+#: Most DPs a body page (and /api/bodies/<slug>) lists per theme; /api/bodies/<slug>/dps lists them all.
+BODY_PAGE_DPS = 10
+
+
+def targeting(store: Store, body: str) -> dict[str, list[str]]:
+    """Return every DP that targets a body or one of its members, with its theme letters."""
+    found: dict[str, set[str]] = {}
+    letters: dict[str, str] = {}
+    for target in body_and_members(store, body):
+        for r in store.select(f"""SELECT DISTINCT ?dp ?theme WHERE {{ ?dp eq:targets {iri_ref(target)} .
+                OPTIONAL {{ ?dp eq:theme ?theme }} }}""").rows:
+            themes = found.setdefault(str(r["dp"]), set())
+            if r["theme"] is not None:
+                themes.add(str(r["theme"]))
+                letters[str(r["theme"])] = ""
+    if letters:  # theme IRIs to their notations (nine at most)
+        for r in store.select(f"""SELECT ?t ?n WHERE {{ VALUES ?t {{ {" ".join(iri_ref(t) for t in letters)} }}
+                ?t skos:notation ?n }}""").rows:
+            letters[str(r["t"])] = str(r["n"])
+    return {dp: sorted({letters[t] for t in themes if letters[t]}) for dp, themes in found.items()}
+
+
+def targets_by_theme_count(found: dict[str, list[str]]) -> dict[str, int]:
+    """Count the DPs of each theme ('?' when unknown) in `targeting`'s answer."""
+    counts: dict[str, int] = {}
+    for themes in found.values():
+        for theme in themes or ["?"]:
+            counts[theme] = counts.get(theme, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def body_targets(store: Store, body: str, per_theme: int | None = None,
+                 found: dict[str, list[str]] | None = None) -> dict[str, list[DPTarget]]:
+    """Answer 'which DPs target this body?' grouped by theme letter ('?' when unknown).
+
+    With `per_theme`, only the first DPs of each theme (by IRI) are read in full, with their cells.
+    """
+    shown = None
+    if per_theme is not None:
+        found = targeting(store, body) if found is None else found
+        by_theme: dict[str, list[str]] = {}
+        for dp, themes in found.items():
+            for theme in themes or ["?"]:
+                by_theme.setdefault(theme, []).append(dp)
+        shown = {dp for members in by_theme.values() for dp in sorted(members)[:per_theme]}
+    answers = dps_targeting(store, body, dps=shown)
     grouped: dict[str, dict[str, DPTarget]] = {}
     level_names = labels(store, {a.level for a in answers if a.level})
     doc_names = labels(store, {a.document for a in answers})
-    read = provenance(store, body)
+    read = provenance(store, body, facts=[(dp, str(EQ.targets), body) for dp in {a.dp for a in answers}])
     for answer in answers:
         theme = answer.theme or "?"
+        if per_theme is not None and len(grouped.get(theme, ())) >= per_theme and answer.dp not in grouped[theme]:
+            continue  # a DP shown for another of its themes
         item = grouped.setdefault(theme, {}).setdefault(
             answer.dp, DPTarget(answer.dp, answer.dp_label, answer.theme))
         if answer.policy_area not in item.policy_areas:
@@ -70,9 +116,17 @@ def _linked(store: Store, pattern: str, select: str = "", optional: str = "") ->
     return list(seen.values())
 
 
-def body_view(store: Store, body: str) -> dict[str, object]:
-    """Return a body's page data: label, type, parents, kind, members, successors, targeting DPs."""
+@cached
+def body_view(store: Store, body: str, per_theme: int | None = None) -> dict[str, object]:
+    """Return a body's page data: label, type, parents, kind, members, successors, targeting DPs.
+
+    `targets_count` has the number of DPs per theme; with `per_theme`, `targets_by_theme` lists
+    only the first of them (`targets_cut` tells), so a body most DPs target still loads at once.
+    """
     node = iri_ref(body)
+    found = targeting(store, body)
+    by_theme = body_targets(store, body, per_theme, found)
+    counts = targets_by_theme_count(found)
     dates = ("?founded ?dissolved", "OPTIONAL { ?x schema:foundingDate ?founded } "
              "OPTIONAL { ?x schema:dissolutionDate ?dissolved }")
     info = store.select(f"""SELECT ?label ?type ?typeLabel ?reconciled ?founded ?dissolved ?comment WHERE {{
@@ -93,10 +147,13 @@ def body_view(store: Store, body: str) -> dict[str, object]:
         "children": _linked(store, f"?x org:subOrganizationOf {node} ."),
         "successors": _linked(store, f"{node} eq:succeededBy+ ?x .", *dates),
         "predecessors": _linked(store, f"?x eq:succeededBy+ {node} .", *dates),
-        "targets_by_theme": {k: [asdict(t) for t in v] for k, v in body_targets(store, body).items()},
+        "targets_by_theme": {k: [asdict(t) for t in v] for k, v in by_theme.items()},
+        "targets_count": counts, "targets_total": len(found),
+        "targets_cut": per_theme is not None and any(len(by_theme.get(t, ())) < n for t, n in counts.items()),
     }
 
 
+@cached
 def dp_view(store: Store, dp: str) -> dict[str, object]:
     """Return a DP's page data: texts, outcomes, groups, regions, theme, bodies by level, activities."""
     node = iri_ref(dp)
@@ -142,6 +199,7 @@ def dp_view(store: Store, dp: str) -> dict[str, object]:
     }
 
 
+@cached
 def list_dps(store: Store) -> list[dict[str, object]]:
     """Return every DP with its themes, regions and the number of bodies it targets.
 
@@ -173,6 +231,7 @@ def list_dps(store: Store) -> list[dict[str, object]]:
     return sorted(dps.values(), key=lambda d: (str(d["label"]).lower(), str(d["iri"])))
 
 
+@cached
 def list_bodies(store: Store, targeted_only: bool = False) -> list[dict[str, object]]:
     """Return bodies with the number of DPs targeting each (directly), most targeted first."""
     having = "HAVING (COUNT(DISTINCT ?dp) > 0)" if targeted_only else ""
@@ -189,6 +248,7 @@ def list_bodies(store: Store, targeted_only: bool = False) -> list[dict[str, obj
     return sorted(bodies, key=lambda b: (-int(b["dps"]), str(b["label"]).lower(), b["iri"]))
 
 
+@cached
 def list_themes(store: Store) -> list[dict[str, object]]:
     """Return the themes A-I with their pillar and the number of DPs in each."""
     rows = store.select("""SELECT ?t ?letter (SAMPLE(?l) AS ?label) (SAMPLE(?pl) AS ?pillar)
@@ -200,6 +260,7 @@ def list_themes(store: Store) -> list[dict[str, object]]:
              "pillar": _s(r["pillar"]), "dps": int(r["dps"].toPython())} for r in rows]
 
 
+@cached
 def theme_view(store: Store, theme: str) -> dict[str, object]:
     """Return a theme's DPs, activities and strategy documents."""
     node = iri_ref(theme)
@@ -216,6 +277,7 @@ def theme_view(store: Store, theme: str) -> dict[str, object]:
     return {"iri": theme, "label": labels(store, [theme]).get(theme), **out}
 
 
+@cached
 def list_documents(store: Store) -> list[dict[str, object]]:
     """Return every ingested document with its kind, theme and file name."""
     rows = store.select("""SELECT ?d (SAMPLE(?l) AS ?label) (SAMPLE(?f) AS ?file)

@@ -17,11 +17,16 @@ come first (the strategy asks for joint activity across themes), then by score.
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from kg.namespaces import entity_iri
 from kg.network import Graph, dp_nodes
-from kg.queries import iri_ref
+from kg.queries import in_chunks, iri_ref
+from kg.snapshot_cache import cached
 from kg.store import Store
 
 LEVEL_OTHER = 0.6
@@ -90,6 +95,16 @@ def _expand(levels: set[str]) -> set[str]:
     return set().union(*(_BROAD.get(level, {level}) for level in levels)) if levels else set()
 
 
+@lru_cache(maxsize=256)
+def _expanded_frozen(levels: frozenset[str]) -> frozenset[str]:
+    return frozenset(_expand(set(levels)))
+
+
+def _expanded(levels: set[str]) -> frozenset[str]:
+    """Return `_expand(levels)`, cached (partner finding asks it for every edge it walks)."""
+    return _expanded_frozen(frozenset(levels))
+
+
 def level_weight(mine: set[str], theirs: set[str]) -> float:
     """Return 1.0 when two DPs address a body at a common level, else LEVEL_OTHER."""
     return 1.0 if _expand(mine) & _expand(theirs) else LEVEL_OTHER
@@ -99,64 +114,78 @@ def resolve_dp(store: Store, name: str) -> str | None:
     """Find a DP by IRI, slug or label (case-insensitive)."""
     if name.startswith("http"):
         return name if store.ask(f"ASK {{ {iri_ref(name)} a eq:DevelopmentPartnership }}") else None
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", name.strip()):  # could be a slug: dp:<slug>
+        by_slug = str(entity_iri("dp", name.strip().lower()))
+        if store.ask(f"ASK {{ {iri_ref(by_slug)} a eq:DevelopmentPartnership }}"):
+            return by_slug
     literal = name.replace("\\", "\\\\").replace('"', '\\"')
-    rows = store.select(f"""SELECT ?d WHERE {{ ?d a eq:DevelopmentPartnership .
-        {{ ?d rdfs:label|skos:altLabel ?l FILTER(LCASE(STR(?l)) = LCASE("{literal}")) }}
-        UNION {{ FILTER(STR(?d) = CONCAT(STR(dp:), LCASE("{literal}"))) }} }} LIMIT 1""").rows
+    rows = store.select(f"""SELECT ?d WHERE {{ ?d a eq:DevelopmentPartnership ;
+        rdfs:label|skos:altLabel ?l FILTER(LCASE(STR(?l)) = LCASE("{literal}")) }} LIMIT 1""").rows
     return str(rows[0]["d"]) if rows else None
 
 
-def _order(scope: str, theme: str | None, partners: list[Partner]) -> list[Partner]:
-    if scope not in SCOPES:
-        raise ValueError(f"unknown scope {scope!r}: use one of {', '.join(SCOPES)}")
-    if scope == "same":
-        partners = [p for p in partners if p.same_theme]
-    elif scope == "other":
-        partners = [p for p in partners if not p.same_theme]
-    first = scope == "other-first"
-    return sorted(partners, key=lambda p: (first and p.same_theme, -p.score, p.label.lower()))
-
-
+@cached
 def find_partners(store: Store, graph: Graph, dp: str, scope: str = "other-first", limit: int = 20,
                   cells: bool = True) -> PartnerResult:
     """Rank the other DPs as partners for `dp`, each with its reasons (and source cells).
+
+    Scores are summed for every candidate first; reasons are built only for the partners shown
+    (a DP that targets DWP shares a body with most of the 5,000 DPs of a large store).
 
     Raises:
         ValueError: the DP is not in the network, or the scope is unknown.
     """
     if dp not in graph or graph.nodes[dp]["kind"] != "dp":
         raise ValueError(f"{dp} is not a DP in the network (it targets no body)")
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}: use one of {', '.join(SCOPES)}")
     me = graph.nodes[dp]
     count = len(dp_nodes(graph))
-    candidates: dict[str, list[Reason]] = {}
+    scores: dict[str, float] = {}
     for body in graph[dp]:
         weight_base = rarity(graph, body, count)
-        mine = graph.edges[dp, body]["levels"]
+        mine = _expanded(graph.edges[dp, body]["levels"])
+        same_level, other_level = round(weight_base, 3), round(weight_base * LEVEL_OTHER, 3)
         for other in graph[body]:
-            if other == dp:
-                continue
-            theirs = graph.edges[other, body]["levels"]
-            weight = weight_base * level_weight(mine, theirs)
-            levels = sorted(_expand(mine) & _expand(theirs)) or sorted(mine | theirs)
-            candidates.setdefault(other, []).append(
-                Reason(body, graph.nodes[body]["label"], round(weight, 3), levels))
-    partners = []
-    for other, bodies in candidates.items():
+            if other != dp:
+                weight = same_level if mine & _expanded(graph.edges[other, body]["levels"]) else other_level
+                scores[other] = scores.get(other, 0.0) + weight
+    ranked = []
+    for index, (other, score) in enumerate(scores.items()):
         node = graph.nodes[other]
-        areas = [Reason(a, a, AREA_WEIGHT) for a in sorted(me["areas"] & node["areas"])]
-        methods = [Reason(m, m, METHOD_WEIGHT) for m in sorted(me["methods"] & node["methods"])]
-        score = sum(r.weight for r in bodies) + sum(r.weight for r in areas + methods)
-        bodies.sort(key=lambda r: (-r.weight, r.label.lower()))
-        partners.append(Partner(other, node["label"], node["theme"], bool(me["theme"]) and node["theme"] == me["theme"],
-                                round(score, 3), bodies, areas, methods))
-    ranked = _order(scope, None, partners)
-    shown = ranked[:limit] if limit > 0 else ranked
+        same = bool(me["theme"]) and node["theme"] == me["theme"]
+        if (scope == "same" and not same) or (scope == "other" and same):
+            continue
+        shared = len(me["areas"] & node["areas"]) * AREA_WEIGHT + len(me["methods"] & node["methods"]) * METHOD_WEIGHT
+        ranked.append((scope == "other-first" and same, -round(score + shared, 3), node["label"].lower(), index, other))
+    chosen = heapq.nsmallest(limit, ranked) if limit > 0 else sorted(ranked)
+    shown = [_partner(graph, dp, other, count) for *_, other in chosen]
     _add_labels(store, shown)
     if cells:
         _add_cells(store, dp, shown)
     return PartnerResult([dp], me["label"], me["theme"] or None, scope, len(ranked), shown)
 
 
+def _partner(graph: Graph, dp: str, other: str, count: int) -> Partner:
+    """Build one partner of `dp` with every reason: shared bodies (weighted), areas and methods."""
+    me, node = graph.nodes[dp], graph.nodes[other]
+    bodies = []
+    for body in graph[dp]:
+        if other not in graph[body]:
+            continue
+        mine, theirs = graph.edges[dp, body]["levels"], graph.edges[other, body]["levels"]
+        weight = rarity(graph, body, count) * level_weight(mine, theirs)
+        levels = sorted(_expand(mine) & _expand(theirs)) or sorted(mine | theirs)
+        bodies.append(Reason(body, graph.nodes[body]["label"], round(weight, 3), levels))
+    areas = [Reason(a, a, AREA_WEIGHT) for a in sorted(me["areas"] & node["areas"])]
+    methods = [Reason(m, m, METHOD_WEIGHT) for m in sorted(me["methods"] & node["methods"])]
+    score = sum(r.weight for r in bodies) + sum(r.weight for r in areas + methods)
+    bodies.sort(key=lambda r: (-r.weight, r.label.lower()))
+    return Partner(other, node["label"], node["theme"], bool(me["theme"]) and node["theme"] == me["theme"],
+                   round(score, 3), bodies, areas, methods)
+
+
+@cached
 def partners_for_bodies(store: Store, graph: Graph, bodies: list[str], theme: str | None = None,
                         limit: int = 50, cells: bool = True) -> PartnerResult:
     """Rank the DPs that could act together on a set of bodies: most (and rarest) bodies first.
@@ -209,18 +238,22 @@ def _add_cells(store: Store, dp: str | None, partners: list[Partner]) -> None:
         pairs |= {(dp, r.iri) for p in partners for r in p.bodies}
     if not pairs:
         return
-    values = " ".join(f"({iri_ref(d)} {iri_ref(b)})" for d, b in sorted(pairs))
-    rows = store.select(f"""SELECT DISTINCT ?dp ?body ?doc ?row ?line ?text WHERE {{
-        VALUES (?dp ?body) {{ {values} }}
-        ?st rdf:subject ?dp ; rdf:predicate eq:targets ; rdf:object ?body ; prov:wasDerivedFrom ?cell .
-        ?cell eq:column "WHO" ; eq:text ?text ; dcterms:isPartOf ?doc .
-        OPTIONAL {{ ?cell eq:rowNumber ?row }} OPTIONAL {{ ?cell eq:line ?line }}
-    }} ORDER BY ?doc ?row""").rows
+    # the DPs' targets statements, then their WHO cells: one query over (DP, body) pairs was slow (0.4-1 s)
+    statements = in_chunks(store, """SELECT DISTINCT ?dp ?body ?cell WHERE { VALUES ?dp { {values} }
+        ?st rdf:subject ?dp ; rdf:predicate eq:targets ; rdf:object ?body ; prov:wasDerivedFrom ?cell }""",
+                           {d for d, _ in pairs})
+    wanted = [(str(r["dp"]), str(r["body"]), str(r["cell"])) for r in statements
+              if (str(r["dp"]), str(r["body"])) in pairs]
+    info = {str(r["cell"]): r for r in in_chunks(store, """SELECT ?cell ?doc ?row ?line ?text WHERE {
+        VALUES ?cell { {values} } ?cell eq:column "WHO" ; eq:text ?text ; dcterms:isPartOf ?doc .
+        OPTIONAL { ?cell eq:rowNumber ?row } OPTIONAL { ?cell eq:line ?line } }""", {c for *_, c in wanted})}
+    number = lambda value: int(value.toPython()) if value is not None else None  # noqa: E731
+    read = {(d, b, Cell(d, str(info[c]["doc"]), number(info[c]["row"]), number(info[c]["line"]), "WHO",
+                        str(info[c]["text"]))) for d, b, c in wanted if c in info}
     found: dict[tuple[str, str], list[Cell]] = {}
-    for r in rows:
-        found.setdefault((str(r["dp"]), str(r["body"])), []).append(Cell(
-            str(r["dp"]), str(r["doc"]), int(r["row"].toPython()) if r["row"] is not None else None,
-            int(r["line"].toPython()) if r["line"] is not None else None, "WHO", str(r["text"])))
+    for dp_iri, body, cell in sorted(read, key=lambda x: (x[2].document, x[2].row is not None, x[2].row or 0,
+                                                          x[2].line or 0, x[2].text)):
+        found.setdefault((dp_iri, body), []).append(cell)
     for partner in partners:
         for reason in partner.bodies:
             reason.cells = found.get((partner.dp, reason.iri), []) + (found.get((dp, reason.iri), []) if dp else [])

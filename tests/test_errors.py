@@ -54,13 +54,13 @@ def test_not_found_and_wrong_method_are_clear_4xx(debug_env_server) -> None:
 
 def test_an_internal_error_is_a_logged_500_that_shows_no_trace(debug_env_server) -> None:
     url, folder, log = debug_env_server["url"], debug_env_server["folder"], debug_env_server["log"]
-    assert http("GET", url + "/api/search?q=social")[0] == 200  # the index is built and opened
-    tables = list(Path(folder).rglob("*.toc"))
+    tables = list(Path(folder).rglob("*.toc"))  # written by the ingest; the server opens it on first search
     assert tables, "no search index found under the store folder"
     for table in tables:  # what a failing disk does to the index under the running server
         table.write_bytes(b"\x7fgarbage" * 8)
     references = []
-    for path, media in (("/api/search?q=social", "application/json"), ("/search?q=social", "text/html")):
+    # a question not asked before: answers already given are remembered for the snapshot
+    for path, media in (("/api/search?q=employers", "application/json"), ("/search?q=training", "text/html")):
         status, headers, body = http("GET", url + path)
         text = body.decode()
         assert status == 500 and headers["Content-Type"].startswith(media), (status, text[:300])

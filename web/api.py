@@ -11,6 +11,7 @@ from kg.entities import is_a
 from kg.namespaces import entity_iri, theme_iri
 from kg.openapi import openapi_document
 from kg.pages import (
+    BODY_PAGE_DPS,
     as_csv,
     body_view,
     dp_view,
@@ -65,8 +66,8 @@ def bodies() -> Response:
 
 @bp.get("/bodies/<slug>")
 def body(slug: str) -> Response:
-    """One body: type, parents, members, successors, and the DPs that target it."""
-    return jsonify(body_view(g.store, _entity("body", slug, "eq:Body")))
+    """One body: type, parents, members, successors, and the DPs that target it (the first of each theme)."""
+    return jsonify(body_view(g.store, _entity("body", slug, "eq:Body"), per_theme=BODY_PAGE_DPS))
 
 
 @bp.get("/bodies/<slug>/dps")

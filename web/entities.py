@@ -8,7 +8,7 @@ from kg.documents import COLUMNS, document_view
 from kg.entities import choose_format, describe, entity_graph, fallback_label, is_literal, split_suffix
 from kg.export import FORMATS, export_graph
 from kg.namespaces import EQ, ID
-from kg.pages import body_view, dp_view, list_bodies, list_dps, list_themes, theme_view
+from kg.pages import BODY_PAGE_DPS, body_view, dp_view, list_bodies, list_dps, list_themes, theme_view
 
 bp = Blueprint("entities", __name__)
 
@@ -43,7 +43,7 @@ def entity(path: str):  # type: ignore[no-untyped-def]
     context: dict[str, object] = {"entity": described, "extra": None}
     template = "entity_generic.html"
     if kind == "body":
-        template, context["body"] = "entity_body.html", body_view(g.store, iri)
+        template, context["body"] = "entity_body.html", body_view(g.store, iri, per_theme=BODY_PAGE_DPS)
     elif kind == "dp":
         template, context["dp"] = "entity_dp.html", dp_view(g.store, iri)
     elif kind == "doc" and path.count("/") == 1:

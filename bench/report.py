@@ -1,0 +1,131 @@
+"""Issue 6's targets as checks on one size's results, the machine description, and the printed tables."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+#: The targets, at 5,000 DPs on a 2-core machine (partners: 300 ms at 20,000).
+TARGETS = {
+    "ingest_s": 60.0, "cold_start_s": 2.0, "page_p50_ms": 30.0, "json_p50_ms": 15.0, "search_p50_ms": 30.0,
+    "partners_p50_ms": 100.0, "partners_p50_ms_20k": 300.0, "network_ready_s": 3.0,
+    "sparql_throughput_ratio": 10.0, "service_memory_mb": 500.0,
+}
+
+
+def _worst(latency: dict[str, dict], group: list[str]) -> tuple[float | None, str]:
+    values = [(latency[n]["p50_ms"], n) for n in group if n in latency and latency[n]["p50_ms"] is not None]
+    return max(values) if values else (None, "")
+
+
+def checks(result: dict) -> list[dict[str, object]]:
+    """Compare one size's results with the targets: one row per target, worst case of its requests."""
+    latency_of = result["latency"]
+    groups = result["request_groups"]
+    size = result["size"]
+    rows: list[dict[str, object]] = []
+
+    def add(name: str, value: float | None, limit: float, unit: str, detail: str = "", more: bool = False) -> None:
+        ok = value is not None and (value >= limit if more else value < limit)
+        rows.append({"target": name, "value": value, "limit": limit, "unit": unit, "pass": ok,
+                     "detail": detail, "rule": ">=" if more else "<"})
+
+    add("ingest end to end", result["ingest"]["seconds"], TARGETS["ingest_s"], "s")
+    add("service cold start", result["cold_start_s"], TARGETS["cold_start_s"], "s")
+    def latency(name: str, group: str, limit: float) -> None:
+        value, worst = _worst(latency_of, groups[group])
+        add(name, value, limit, "ms", f"worst: {worst}")
+
+    latency("body and DP pages p50", "pages", TARGETS["page_p50_ms"])
+    latency("their JSON p50", "api", TARGETS["json_p50_ms"])
+    latency("search p50", "search", TARGETS["search_p50_ms"])
+    latency("partners p50", "partners",
+            TARGETS["partners_p50_ms_20k"] if size >= 20000 else TARGETS["partners_p50_ms"])
+    views = {k: v for k, v in result["browser"].items() if isinstance(v, dict)}
+    worst = max(views.items(), key=lambda kv: kv[1]["p50_s"], default=(result["browser"].get("error", ""), None))
+    add("network view ready in the browser", worst[1]["p50_s"] if worst[1] else None, TARGETS["network_ready_s"],
+        "s", str(worst[0]))
+    ratio = result["throughput"]["sparql"].get("ratio")
+    add("SPARQL endpoint throughput vs rdflib-endpoint", ratio, TARGETS["sparql_throughput_ratio"], "x",
+        "examples both can answer", more=True)
+    memory = result["memory"]["service"]
+    add("service memory (peak RSS, all processes)", memory["peak_rss_mb"], TARGETS["service_memory_mb"], "MB",
+        f"PSS {memory['peak_pss_mb']} MB over {memory['processes']} process(es)")
+    return rows
+
+
+def machine() -> dict[str, object]:
+    """Describe the machine and the versions measured."""
+    cpu = ""
+    with contextlib.suppress(OSError):
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), "")
+    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    versions = {}
+    for package in ("equal-kg", "pyoxigraph", "rdflib", "Whoosh", "networkx", "pyvis", "Flask", "waitress",
+                    "rdflib-endpoint", "uvicorn", "playwright"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    try:
+        chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
+                                  timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        chromium = None
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "kernel": platform.release(),
+            "python": platform.python_version(), "versions": versions, "chromium": chromium}
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if value >= 100 else f"{value:.2f}"
+    return str(value)
+
+
+def table(results: dict[str, dict]) -> str:
+    """Render the results of every size as one text table: latencies, then the checks."""
+    sizes = list(results)
+    lines = [f"{'measure':44}" + "".join(f"{s + ' DPs':>22}" for s in sizes)]
+
+    def row(label: str, values: list[object]) -> None:
+        lines.append(f"{label:44}" + "".join(f"{_fmt(v):>22}" for v in values))
+
+    row("ingest (s)", [results[s]["ingest"]["seconds"] for s in sizes])
+    row("ingest (documents/s)", [results[s]["ingest"]["documents_per_s"] for s in sizes])
+    row("ingest peak RSS (MB)", [results[s]["ingest"]["peak_rss_mb"] for s in sizes])
+    row("cold start (s)", [results[s]["cold_start_s"] for s in sizes])
+    names = list(results[sizes[0]]["latency"])
+    for name in names:
+        row(f"{name} p50/p95/first (ms)", [
+            "/".join(_fmt(results[s]["latency"][name][k]) for k in ("p50_ms", "p95_ms", "first_ms"))
+            if name in results[s]["latency"] else None for s in sizes])
+    for name in results[sizes[0]]["sparql"]["endpoint"]:
+        row(f"sparql {name[:30]} ours/base (ms)", [
+            "{} / {}".format(_fmt(results[s]["sparql"]["endpoint"][name]["ours_p50_ms"]),
+                             _fmt(results[s]["sparql"]["endpoint"][name]["baseline_p50_ms"]))
+            for s in sizes])
+    row("export-jsonld (ms)", [results[s]["export_jsonld"]["p50_ms"] for s in sizes])
+    row("HTTP mix throughput (req/s)", [results[s]["throughput"]["mix"]["rps"] for s in sizes])
+    row("SPARQL throughput ours (req/s)", [results[s]["throughput"]["sparql"]["ours_rps"] for s in sizes])
+    row("SPARQL throughput rdflib-endpoint (req/s)", [results[s]["throughput"]["sparql"]["baseline_rps"]
+                                                      for s in sizes])
+    row("service peak RSS (MB)", [results[s]["memory"]["service"]["peak_rss_mb"] for s in sizes])
+    row("service peak RSS with the export (MB)", [results[s]["memory"]["service_with_export"]["peak_rss_mb"]
+                                                  for s in sizes])
+    lines.append("")
+    lines.append(f"{'target':44}" + "".join(f"{s + ' DPs':>22}" for s in sizes))
+    for index, check in enumerate(results[sizes[0]]["checks"]):
+        cells = []
+        for s in sizes:
+            c = results[s]["checks"][index]
+            cells.append(f"{_fmt(c['value'])} {'pass' if c['pass'] else 'FAIL'}")
+        row(f"{check['target'][:30]} {check['rule']} {_fmt(check['limit'])} {check['unit']}", cells)
+    return "\n".join(lines)
