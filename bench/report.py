@@ -129,3 +129,75 @@ def table(results: dict[str, dict]) -> str:
             cells.append(f"{_fmt(c['value'])} {'pass' if c['pass'] else 'FAIL'}")
         row(f"{check['target'][:30]} {check['rule']} {_fmt(check['limit'])} {check['unit']}", cells)
     return "\n".join(lines)
+
+
+def _md_row(cells: list[object]) -> str:
+    return "| " + " | ".join(_fmt(c) if not isinstance(c, str) else c for c in cells) + " |"
+
+
+def markdown(results: dict[str, dict]) -> str:
+    """Render the results as the Markdown tables of docs/performance.md."""
+    sizes = list(results)
+    head = ["measure", *[f"{int(s):,} DPs" for s in sizes]]
+    out = [_md_row(head), _md_row(["---"] * len(head))]
+
+    def row(label: str, values: list[object]) -> None:
+        out.append(_md_row([label, *values]))
+
+    r = results
+    row("quads in the store", [f"{r[s]['store']['quads']:,}" for s in sizes])
+    row("ingest, end to end with the index (s)", [r[s]["ingest"]["seconds"] for s in sizes])
+    row("ingest CPU time (s)", [r[s]["ingest"]["cpu_s"] for s in sizes])
+    row("ingest (documents/s)", [r[s]["ingest"]["documents_per_s"] for s in sizes])
+    row("ingest peak RSS (MB)", [r[s]["ingest"]["peak_rss_mb"] for s in sizes])
+    row("cold start to the first 200 on / (s)", [r[s]["cold_start_s"] for s in sizes])
+    for name in r[sizes[0]]["latency"]:
+        row(f"`{name}` p50 / p95 / first (ms)", [
+            " / ".join(_fmt(r[s]["latency"][name][k]) for k in ("p50_ms", "p95_ms", "first_ms")) for s in sizes])
+    views = [k for k in r[sizes[0]]["browser"] if k != "error"]
+    for view in views:
+        row(f"`{view}` drawn in Chromium, p50 (s)", [r[s]["browser"].get(view, {}).get("p50_s") for s in sizes])
+    row("JSON-LD export of the whole graph (s)", [round(r[s]["export_jsonld"]["p50_ms"] / 1000, 1) for s in sizes])
+    row("HTTP throughput, mix, 8 clients (req/s)", [r[s]["throughput"]["mix"]["rps"] for s in sizes])
+    row("service peak RSS, all processes (MB)", [r[s]["memory"]["service"]["peak_rss_mb"] for s in sizes])
+    row("service peak PSS, all processes (MB)", [r[s]["memory"]["service"]["peak_pss_mb"] for s in sizes])
+    row("service peak RSS during the export (MB)", [r[s]["memory"]["service_with_export"]["peak_rss_mb"]
+                                                   for s in sizes])
+
+    out += ["", _md_row(["query", *[f"{int(s):,}: endpoint ours / rdflib-endpoint (ms)" for s in sizes],
+                         *[f"{int(s):,}: engine speed-up" for s in sizes]]),
+            _md_row(["---"] * (1 + 2 * len(sizes)))]
+    for name in r[sizes[0]]["sparql"]["endpoint"]:
+        cells: list[object] = []
+        for s in sizes:
+            e = r[s]["sparql"]["endpoint"][name]
+            cells.append(f"{_fmt(e['ours_p50_ms'])} / {_fmt(e['baseline_p50_ms'])}")
+        for s in sizes:
+            engine = r[s]["sparql"]["engine"][name]
+            cells.append(engine.get("speedup") if engine.get("speedup") is not None else "-")
+        out.append(_md_row([f"`{name}`", *cells]))
+    out += ["", _md_row(["SPARQL throughput, 4 clients", *[f"{int(s):,} DPs" for s in sizes]]),
+            _md_row(["---"] * (1 + len(sizes)))]
+    out.append(_md_row(["ours (req/s)", *[r[s]["throughput"]["sparql"]["ours_rps"] for s in sizes]]))
+    out.append(_md_row(["rdflib-endpoint (req/s)", *[r[s]["throughput"]["sparql"]["baseline_rps"] for s in sizes]]))
+    out.append(_md_row(["ratio", *[r[s]["throughput"]["sparql"]["ratio"] for s in sizes]]))
+    out.append(_md_row(["rdflib load time (s) / RSS (MB)", *[
+        f"{r[s]['baseline_load']['rdflib_load_s']} / {r[s]['baseline_load']['rdflib_rss_mb']}" for s in sizes]]))
+    out.append(_md_row(["pyoxigraph (memory) load time (s) / RSS (MB)", *[
+        f"{r[s]['baseline_load']['oxigraph_load_s']} / {r[s]['baseline_load']['oxigraph_rss_mb']}" for s in sizes]]))
+
+    out += ["", _md_row(["target", *[f"{int(s):,} DPs" for s in sizes]]), _md_row(["---"] * (1 + len(sizes)))]
+    for index, check in enumerate(r[sizes[0]]["checks"]):
+        cells = []
+        for s in sizes:
+            c = r[s]["checks"][index]
+            cells.append(f"{_fmt(c['value'])} {c['unit']} **{'pass' if c['pass'] else 'FAIL'}**")
+        out.append(_md_row([f"{check['target']} {check['rule']} {_fmt(check['limit'])} {check['unit']}", *cells]))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # python bench/report.py bench/results.json: the tables of docs/performance.md
+    import json
+    import sys
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())["sizes"]))

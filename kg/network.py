@@ -58,8 +58,7 @@ def build_graph(store: Store) -> nx.Graph:
     (a set of level slugs). Where a DP has several labels or themes, the first in order is kept.
     """
     def rows(name: str) -> list[dict[str, str | None]]:
-        return [{k: (str(v) if v is not None else None) for k, v in row.items()}
-                for row in store.select(GRAPH_QUERIES[name]).rows]
+        return store.values(GRAPH_QUERIES[name])  # plain strings: no rdflib terms for 100,000 rows
 
     graph = nx.Graph()
     dps: dict[str, dict] = {}
@@ -90,6 +89,8 @@ def build_graph(store: Store) -> nx.Graph:
     for row in rows("levels"):
         if (row["dp"], row["body"]) in edges:
             edges[(row["dp"], row["body"])].add(_short(row["level"]))  # type: ignore[index]
+    shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set of levels (a few dozen)
+    edges = {key: shared.setdefault(frozenset(levels), frozenset(levels)) for key, levels in edges.items()}  # type: ignore[misc]
     graph.add_nodes_from(dps.items())
     for iri, attrs in bodies.items():
         graph.add_node(iri, **attrs)
