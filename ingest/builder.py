@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from ingest.built_graph import document_graph
 from ingest.linker import Link, Linker
 from ingest.records import Cell, Mention, Strategy, StrategySection, Summary
 from ingest.text import match_key, one_line
-from kg.namespaces import EQ, ID, PREFIXES, entity_iri, theme_iri
+from kg.namespaces import EQ, ID, entity_iri, theme_iri
 
 _ROW_TEXT = {"WHAT": EQ.what, "WHO": EQ.who, "WHEN": EQ.when, "HOW": EQ.how, "WHY": EQ.why,
              "DPS": EQ.dpsText}
@@ -37,41 +38,13 @@ class BuildReport:
     triples: int = 0
 
 
-class BuiltGraph(Graph):
-    """A document's graph that remembers its size once asked: rdflib counts a graph's triples one by one,
-    and an ingest asks the size of every graph in its batch after each document."""
-
-    _size: int | None = None
-
-    def __len__(self) -> int:
-        if self._size is None:
-            self._size = super().__len__()
-        return self._size
-
-    def add(self, triple):  # type: ignore[no-untyped-def]
-        self._size = None
-        return super().add(triple)
-
-    def addN(self, quads):  # type: ignore[no-untyped-def]
-        self._size = None
-        return super().addN(quads)
-
-    def remove(self, triple):  # type: ignore[no-untyped-def]
-        self._size = None
-        return super().remove(triple)
-
-
 class DocumentGraph:
     """Builds the named graph of one document."""
 
     def __init__(self, doc: URIRef, linker: Linker) -> None:
         self.doc = doc
         self.linker = linker
-        # SimpleMemory: a third faster to add to than rdflib's default store, which also indexes contexts;
-        # "core": rdflib's 29 default prefixes cost time to bind
-        self.graph = BuiltGraph(store="SimpleMemory", identifier=doc, bind_namespaces="core")
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
+        self.graph = document_graph(doc)
         self._cells: dict[Cell, URIRef] = {}
 
     def cell(self, cell: Cell) -> URIRef:

@@ -7,6 +7,7 @@ files still load, and nothing already stored changes for the file that failed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], dp_name: str | None 
 
     Summaries are read before strategies, so DP names they define help split unseparated
     DP lists. `progress` is called once per file; `on_loaded` after each document is stored.
-    Documents are written in batches of about WRITE_BATCH triples.
+    Documents are written in batches of about WRITE_BATCH triples, each while the next is built.
     """
     ensure_reference(store, reference_graph(), reference_digest())
     gazetteer = load_gazetteer()
@@ -115,30 +116,67 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], dp_name: str | None 
             if progress:
                 progress(path)
     parsed.sort(key=lambda item: isinstance(item[2], Strategy))
-    batch: list[tuple[BuildReport, Graph]] = []
-    for path, text, record in parsed:
-        doc = document_for(path)
-        if isinstance(record, Strategy):
-            batch.append(build_strategy(doc, record, text, linker)[::-1])
-        else:
-            batch.append(build_summary(doc, record, text, linker)[::-1])
-        if progress:
-            progress(path)
-        if sum(len(graph) for _, graph in batch) >= WRITE_BATCH:
-            _write(store, batch, result, on_loaded)
-    _write(store, batch, result, on_loaded)
+    with _BatchWriter(store, result, on_loaded) as writer:
+        batch: list[tuple[BuildReport, Graph]] = []
+        size = 0
+        for path, text, record in parsed:
+            doc = document_for(path)
+            if isinstance(record, Strategy):
+                report, graph = build_strategy(doc, record, text, linker)[::-1]
+            else:
+                report, graph = build_summary(doc, record, text, linker)[::-1]
+            batch.append((report, graph))
+            size += len(graph)
+            if progress:
+                progress(path)
+            if size >= WRITE_BATCH:
+                writer.write(batch)
+                batch, size = [], 0
+        writer.write(batch)
     return result
 
 
-def _write(store: Store, batch: list[tuple[BuildReport, Graph]], result: IngestResult,
-           on_loaded: Callable[[BuildReport, Graph], None] | None) -> None:
-    """Store a batch of built documents (each graph replaced whole), record them, and empty the batch."""
-    store.replace_graphs([(report.document, graph) for report, graph in batch])
-    for report, graph in batch:
-        result.reports.append(report)
-        if on_loaded:
-            on_loaded(report, graph)
-    batch.clear()
+class _BatchWriter:
+    """Writes batches of built documents in a background thread, one batch at a time and in order.
+
+    The store loads a batch (Oxigraph releases the GIL while it writes) while the next batch is
+    built: at 5,000 DPs that hides most of the 10 s Oxigraph spends loading 1.46 million triples.
+    A failed write is raised by the next `write` or on leaving the block; reports are recorded,
+    and `on_loaded` called, once their batch is stored.
+    """
+
+    def __init__(self, store: Store, result: IngestResult,
+                 on_loaded: Callable[[BuildReport, Graph], None] | None) -> None:
+        self.store, self.result, self.on_loaded = store, result, on_loaded
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        self._pending: tuple[Future[None], list[tuple[BuildReport, Graph]]] | None = None
+
+    def write(self, batch: list[tuple[BuildReport, Graph]]) -> None:
+        """Wait for the batch being written, then start writing this one."""
+        self._finish()
+        if batch:
+            graphs = [(report.document, graph) for report, graph in batch]
+            self._pending = (self._thread.submit(self.store.replace_graphs, graphs), batch)
+
+    def _finish(self) -> None:
+        if self._pending is None:
+            return
+        future, batch = self._pending
+        self._pending = None
+        future.result()
+        for report, graph in batch:
+            self.result.reports.append(report)
+            if self.on_loaded:
+                self.on_loaded(report, graph)
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._finish()
+        finally:
+            self._thread.shutdown(wait=True)
 
 
 def find_document(store: Store, name: str) -> str | None:

@@ -17,6 +17,7 @@ from threading import Lock
 
 import networkx as nx
 
+from kg.memory import release_free_memory
 from kg.namespaces import kind_of
 from kg.snapshot_cache import is_immutable
 from kg.store import Store
@@ -133,6 +134,7 @@ class GraphCache:
                 if cached and cached[0] == key:
                     return cached[1]
             graph = build_graph(store)
+            release_free_memory()  # the 100,000 rows it was read from
             with self._lock:
                 self._graphs = {store.location: (key, graph)}  # one store is served: drop older snapshots
         return graph

@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from kg.memory import limit_arenas, release_free_memory
 from kg.settings import Settings
 from kg.sparql import Answer, check_query, execute
 from kg.store import Store, open_store
@@ -303,6 +304,7 @@ def _stop_all(live: dict[int, _Worker], lock: threading.Lock) -> None:
 def _worker_main(conn: Connection, memory_mb: int) -> None:
     """Answer (location, query, options) requests on the pipe until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which closes the pipe
+    limit_arenas(1)  # one thread
     if memory_mb:
         limit = memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -317,6 +319,8 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
         except Exception as error:
             reply = ("error", _portable(error))
         conn.send(reply)
+        del reply
+        release_free_memory()  # a large answer's pages go back to the system, not kept per worker
     for store in stores.values():
         store.close()
 

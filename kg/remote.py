@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from kg import ntriples
 from kg.namespaces import BASE, PREFIXES, sparql_prefixes
 from kg.queries import iri_ref, is_safe_iri
 from kg.settings import Settings, default_store
@@ -290,7 +291,7 @@ class RemoteStore(Store):
         `MOVE`; while it is written, queries over the union also see the staging triples.
         """
         target = iri_ref(graph)
-        lines = [line for line in triples.serialize(format="nt").split("\n") if line.strip()]
+        lines = ntriples.lines(triples).splitlines()
         if any(isinstance(term, BNode) for triple in triples for term in triple):
             # Virtuoso refuses blank nodes in INSERT DATA; one INSERT..WHERE (never split) keeps their identity
             body = "\n".join(lines)

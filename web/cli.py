@@ -327,9 +327,11 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
     """Serve the web app and SPARQL endpoint with a production WSGI server (waitress)."""
     from waitress import serve as waitress_serve
 
+    from kg.memory import limit_arenas
     from kg.queries import document_graphs
     from web.app import create_app
 
+    limit_arenas()  # before any thread starts: see kg/memory.py
     settings = Settings.from_env(store=store, host=host, port=port)
     root = snapshot_root(settings.store)
     if root is None:  # memory:, a remote endpoint or a plain database: served as it is
