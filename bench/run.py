@@ -14,6 +14,7 @@ throughput rounds alternating); time network views in headless Chromium; check i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -69,13 +70,17 @@ def start(args: list[str], log: Path, env: dict[str, str] | None = None) -> subp
                                 stderr=subprocess.STDOUT)
 
 
-def sparql_phase(ours: str, baseline: str, sparql: dict[str, str], engines: dict[str, dict],
+def sparql_phase(ours: str, baseline: str | None, sparql: dict[str, str], engines: dict[str, dict],
                  plan: Plan) -> dict[str, object]:
-    """Time every query on both endpoints (alternating request by request), then throughput rounds."""
-    skipped = [n for n, e in engines.items() if e.get("baseline_timeout")]
+    """Time every query on both endpoints (alternating request by request), then throughput rounds.
+
+    With no baseline (a size past --baseline-max), only our endpoint is timed.
+    """
+    skipped = list(sparql) if baseline is None else [n for n, e in engines.items() if e.get("baseline_timeout")]
     both = [queries.sparql_request(n, q) for n, q in sparql.items() if n not in skipped]
     only_ours = [queries.sparql_request(n, q) for n, q in sparql.items() if n in skipped]
-    series = timing.measure_series({"ours": ours, "baseline": baseline}, both, plan.sparql_repeat, plan.warmup)
+    targets = {"ours": ours, "baseline": baseline} if baseline else {"ours": ours}
+    series = {"baseline": {}, **timing.measure_series(targets, both, plan.sparql_repeat, plan.warmup)}
     series["ours"].update(timing.measure_series({"ours": ours}, only_ours, plan.sparql_repeat, plan.warmup)["ours"])
     endpoint = {}
     for name in sparql:
@@ -87,20 +92,20 @@ def sparql_phase(ours: str, baseline: str, sparql: dict[str, str], engines: dict
                           "baseline_skipped": name in skipped,
                           "ratio": round(mine["p50_ms"] / theirs["p50_ms"], 4)
                           if theirs and theirs["p50_ms"] else None}
-    examples = [r for r in both if r.name.startswith("example-")]
+    examples = [r for r in both or only_ours if r.name.startswith("example-")]
     rounds: dict[str, list[dict]] = {"ours": [], "baseline": []}
     for _ in range(plan.rounds):
-        for target, base in (("ours", ours), ("baseline", baseline)):
+        for target, base in targets.items():
             rounds[target].append(timing.throughput(base, examples, plan.sparql_clients, plan.seconds))
     ours_rps = statistics.median(r["rps"] for r in rounds["ours"])
-    base_rps = statistics.median(r["rps"] for r in rounds["baseline"])
+    base_rps = statistics.median(r["rps"] for r in rounds["baseline"]) if baseline else None
     return {"endpoint": endpoint, "skipped_on_baseline": skipped, "throughput": {
         "queries": [r.name for r in examples], "ours_rps": ours_rps, "baseline_rps": base_rps,
         "ratio": round(ours_rps / base_rps, 2) if base_rps else None, "rounds": rounds}}
 
 
-def bench_size(size: int, seed: int, work: Path, plan: Plan) -> dict[str, object]:
-    """Measure everything at one corpus size; return the results."""
+def bench_size(size: int, seed: int, work: Path, plan: Plan, with_baseline: bool = True) -> dict[str, object]:
+    """Measure everything at one corpus size (with or without the rdflib baseline); return the results."""
     log(f"{size} DPs: corpus")
     started = time.perf_counter()
     corpus, corpus_info = ensure_corpus(size, seed, work)
@@ -147,14 +152,18 @@ def bench_size(size: int, seed: int, work: Path, plan: Plan) -> dict[str, object
             query_file.write_text(json.dumps(sparql, indent=1))
             engines_file = work / f"engines-{size}.json"
             engines_file.unlink(missing_ok=True)
-            log(f"{size} DPs: baseline loads the graph and times both engines")
-            rival = start([sys.executable, str(REPO / "bench" / "baseline.py"), "--nquads", str(nquads),
-                           "--queries", str(query_file), "--out", str(engines_file), "--port", str(base_port),
-                           "--repeat", str(plan.engine_repeat), "--budget", str(plan.engine_budget)],
-                          work / f"baseline-{size}.log")
-            with procs.MemoryWatch(rival.pid) as rival_watch:
-                procs.wait_http(baseline + "/sparql?query=ASK%7B%7D", rival, timeout=7200, interval=0.5)
-                engines = json.loads(engines_file.read_text())
+            if with_baseline:
+                log(f"{size} DPs: baseline loads the graph and times both engines")
+                rival = start([sys.executable, str(REPO / "bench" / "baseline.py"), "--nquads", str(nquads),
+                               "--queries", str(query_file), "--out", str(engines_file), "--port", str(base_port),
+                               "--repeat", str(plan.engine_repeat), "--budget", str(plan.engine_budget)],
+                              work / f"baseline-{size}.log")
+            with procs.MemoryWatch(rival.pid) if rival else contextlib.nullcontext() as rival_watch:
+                if rival:
+                    procs.wait_http(baseline + "/sparql?query=ASK%7B%7D", rival, timeout=7200, interval=0.5)
+                    engines = json.loads(engines_file.read_text())
+                else:
+                    engines = {"engines": {name: {} for name in sparql}}
                 result["baseline_load"] = {k: v for k, v in engines.items() if k != "engines"}
 
                 log(f"{size} DPs: latency of pages, API, search, partners, network views")
@@ -168,7 +177,7 @@ def bench_size(size: int, seed: int, work: Path, plan: Plan) -> dict[str, object
                 watch.phase("pages, API, search, partners, network")
 
                 log(f"{size} DPs: SPARQL endpoint, ours and rdflib-endpoint alternating")
-                phase = sparql_phase(ours, baseline, sparql, engines["engines"], plan)
+                phase = sparql_phase(ours, baseline if rival else None, sparql, engines["engines"], plan)
                 result["sparql"] = {"endpoint": phase["endpoint"], "engine": engines["engines"],
                                     "skipped_on_baseline": phase["skipped_on_baseline"]}
                 watch.phase("SPARQL examples and throughput")
@@ -176,8 +185,9 @@ def bench_size(size: int, seed: int, work: Path, plan: Plan) -> dict[str, object
                 result["throughput"] = {"sparql": phase["throughput"], "mix": timing.throughput(
                     ours, queries.mix(groups), plan.clients, plan.seconds * plan.rounds)}
                 watch.phase("HTTP mix throughput")
-            result["memory_baseline"] = rival_watch.result()
-            procs.stop(rival)
+            result["memory_baseline"] = rival_watch.result() if rival_watch else {}
+            if rival:
+                procs.stop(rival)
             log(f"{size} DPs: network views in headless Chromium")
             result["browser"] = browser.network_ready(
                 ours, ["/network/theme/D", f"/network/body/{picked['dwp_body']}", "/network"], plan.browser_repeat)
@@ -207,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where corpora (cached), stores and exports are written")
     parser.add_argument("--quick", action="store_true", help="few repetitions, short throughput runs")
     parser.add_argument("--clients", type=int, help="concurrent clients in throughput runs")
+    parser.add_argument("--baseline-max", type=int, default=5000,
+                        help="largest size also run on the rdflib baseline (it took 6 GB at 5,000 DPs)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
     if args.clients:
@@ -217,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "quick": args.quick, "plan": plan.__dict__, "machine": report.machine(),
                                  "sizes": {}}
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        output["sizes"][str(size)] = bench_size(size, args.seed, args.work, plan)  # type: ignore[index]
+        output["sizes"][str(size)] = bench_size(size, args.seed, args.work, plan,
+                                                     with_baseline=size <= args.baseline_max)  # type: ignore[index]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(output, indent=1))
     print(report.table(output["sizes"]))  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parent.parent
 GROUPS = ("pages", "api", "search", "partners", "network")
 TARGETS = {"ingest end to end", "service cold start", "body and DP pages p50", "their JSON p50", "search p50",
            "partners p50", "network view ready in the browser", "SPARQL endpoint throughput vs rdflib-endpoint",
-           "service memory (peak RSS, all processes)"}
+           "service memory (peak PSS, all processes)"}
 
 
 def test_quick_benchmark_reports_every_measure(tmp_path: Path) -> None:
