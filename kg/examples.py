@@ -123,10 +123,10 @@ ORDER BY DESC(?dps) ?label
     Example("body-hierarchy", "Bodies and their parents",
             "Which targeted bodies belong to a larger organisation (an agency under a department)?",
             """
-SELECT DISTINCT ?body ?parent
+SELECT ?body ?parent
 WHERE {
-  ?dp eq:targets ?body .
   ?body org:subOrganizationOf ?parent .
+  FILTER EXISTS { ?dp eq:targets ?body }
 }
 ORDER BY ?parent ?body
 """),
