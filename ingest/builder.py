@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -23,6 +24,19 @@ _ROW_TEXT = {"WHAT": EQ.what, "WHO": EQ.who, "WHEN": EQ.when, "HOW": EQ.how, "WH
              "DPS": EQ.dpsText}
 _NEW_CONCEPT = {"policy-area": (EQ.PolicyArea, "policy-areas")}
 _SUMMARY_TEXT = {"aim": EQ.aim, "background": EQ.background, "beneficiaries": EQ.beneficiaryText}
+# The terms of every cell and statement, looked up once: rdflib resolves `RDF.type` and `EQ.line`
+# by a Python-level __getattr__ each time, a million times for 5,000 DPs
+_TYPE, _STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.Statement, RDF.subject, RDF.predicate, RDF.object
+_PART_OF, _DERIVED_FROM = DCTERMS.isPartOf, PROV.wasDerivedFrom
+_CELL, _COLUMN, _LINE, _TEXT, _ROW_NUMBER = EQ.Cell, EQ.column, EQ.line, EQ.text, EQ.rowNumber
+_MENTION_TEXT, _MATCHED_BY, _LEVEL, _ACTIVITY, _QUALIFIER = (EQ.mentionText, EQ.matchedBy, EQ.level, EQ.activity,
+                                                             EQ.qualifier)
+
+
+@lru_cache(maxsize=64)
+def _level(slug: str) -> URIRef:
+    """Return a level's IRI (a handful of levels, named by most statements)."""
+    return entity_iri("level", slug)
 
 
 @dataclass
@@ -54,14 +68,14 @@ class DocumentGraph:
         if known is not None:
             return known
         iri = self._cells[cell] = URIRef(f"{self.doc}/cell/{cell.line}-{cell.column.lower()}")
-        g = self.graph
-        g.add((iri, RDF.type, EQ.Cell))
-        g.add((iri, DCTERMS.isPartOf, self.doc))
-        g.add((iri, EQ.column, Literal(cell.column)))
-        g.add((iri, EQ.line, Literal(cell.line)))
-        g.add((iri, EQ.text, Literal(cell.text)))
+        add = self.graph.add
+        add((iri, _TYPE, _CELL))
+        add((iri, _PART_OF, self.doc))
+        add((iri, _COLUMN, Literal(cell.column)))
+        add((iri, _LINE, Literal(cell.line)))
+        add((iri, _TEXT, Literal(cell.text)))
         if cell.row is not None:
-            g.add((iri, EQ.rowNumber, Literal(cell.row)))
+            add((iri, _ROW_NUMBER, Literal(cell.row)))
         return iri
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef, cells: tuple[Cell, ...] | list[Cell],
@@ -73,28 +87,28 @@ class DocumentGraph:
         Each source of a fact gets its own statement (its cells, the name as written, the
         level and activity), so provenance never mixes two readings of the same fact.
         """
-        g = self.graph
-        g.add((s, p, o))
+        add = self.graph.add
+        add((s, p, o))
         source = "|".join([f"{c.line}-{c.column}" for c in cells] + [str(x) for x in (
             written, matched_by, level, activity, qualifier)])
         digest = hashlib.sha1(f"{s} {p} {o} {source}".encode()).hexdigest()[:16]
         statement = URIRef(f"{self.doc}/statement/{digest}")
-        g.add((statement, RDF.type, RDF.Statement))
-        g.add((statement, RDF.subject, s))
-        g.add((statement, RDF.predicate, p))
-        g.add((statement, RDF.object, o))
+        add((statement, _TYPE, _STATEMENT))
+        add((statement, _SUBJECT, s))
+        add((statement, _PREDICATE, p))
+        add((statement, _OBJECT, o))
         for cell in cells:
-            g.add((statement, PROV.wasDerivedFrom, self.cell(cell)))
+            add((statement, _DERIVED_FROM, self.cell(cell)))
         if written:
-            g.add((statement, EQ.mentionText, Literal(written)))
+            add((statement, _MENTION_TEXT, Literal(written)))
         if matched_by:
-            g.add((statement, EQ.matchedBy, Literal(matched_by)))
+            add((statement, _MATCHED_BY, Literal(matched_by)))
         if level:
-            g.add((statement, EQ.level, entity_iri("level", level)))
+            add((statement, _LEVEL, _level(level)))
         if activity is not None:
-            g.add((statement, EQ.activity, activity))
+            add((statement, _ACTIVITY, activity))
         if qualifier:
-            g.add((statement, EQ.qualifier, Literal(qualifier)))
+            add((statement, _QUALIFIER, Literal(qualifier)))
 
     def dp(self, link: Link, round_: int | None) -> URIRef:
         """Add a DP's own triples; return its IRI."""

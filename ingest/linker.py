@@ -21,6 +21,8 @@ _TOKEN = re.compile(r"[^\s/]+")
 _ACRONYM = re.compile(r"^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
 _CONNECTORS = {"and", "or", "plus"}
 _DP_WORDS = re.compile(r"\b(?:DPs?|D\.P\.|Development\s+Partnerships?)\b", re.IGNORECASE)
+#: Texts whose concepts a linker remembers at most (then it starts again).
+_REMEMBERED = 50_000
 _NOISE_ONLY = {"other", "various", "relevant", "all", "the", "and", "etc", "e", "g", "eg", "of"}
 
 
@@ -65,6 +67,7 @@ class Linker:
         self.dp_index = dps or NameIndex()
         self._known_body_iris = gazetteer.bodies.iris()
         self._fuzzy_cache: dict[str, Entry | None] = {}
+        self._concepts: dict[tuple[str, str], tuple[Link, ...]] = {}
 
     # ---- bodies ----
 
@@ -172,14 +175,22 @@ class Linker:
     # ---- concepts ----
 
     def concepts(self, scheme: str, text: str) -> list[Link]:
-        """Return every concept of a scheme named in a text, once each, in order."""
-        spans, keys = _tokens(text)
-        links: dict[str, Link] = {}
-        for item in self.gazetteer.concepts[scheme].scan(keys):
-            written = _slice(text, spans, item.start, item.end)
-            links.setdefault(item.entry.iri, Link(item.entry.iri, item.entry.label, written,
-                                                  item.entry.how))
-        return list(links.values())
+        """Return every concept of a scheme named in a text, once each, in order.
+
+        Remembered per text: a strategy names the same policy areas and methods in row after row.
+        """
+        known = self._concepts.get((scheme, text))
+        if known is None:
+            spans, keys = _tokens(text)
+            links: dict[str, Link] = {}
+            for item in self.gazetteer.concepts[scheme].scan(keys):
+                written = _slice(text, spans, item.start, item.end)
+                links.setdefault(item.entry.iri, Link(item.entry.iri, item.entry.label, written,
+                                                      item.entry.how))
+            if len(self._concepts) >= _REMEMBERED:
+                self._concepts.clear()
+            known = self._concepts[(scheme, text)] = tuple(links.values())
+        return list(known)
 
     def concept_for_title(self, scheme: str, kind: str, title: str) -> Link:
         """Return the concept a heading names (its longest known label), or a new one."""

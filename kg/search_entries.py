@@ -7,7 +7,7 @@ touched), and returns `Entry` objects that `kg.search_index` writes into whoosh.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -266,9 +266,21 @@ def manifest(store: Store) -> dict[str, str]:
     return {str(row["g"]): str(row["sha"]) for row in rows}
 
 
-def all_entries(store: Store) -> list[Entry]:
-    """Read every search document from the store, plus the curated graph's checksum."""
+def entry_batches(store: Store) -> Iterator[list[Entry]]:
+    """Read every search document from the store, kind by kind (DPs first), then the curated graph's checksum.
+
+    A whole-index build writes each batch while the next is read.
+    """
+    yield dp_entries(store)
+    yield row_entries(store)
+    yield document_entries(store)
+    yield body_entries(store)
     curated = str(CURATED_GRAPH)
     meta = Entry(curated, "meta", "curated", "", sha=manifest(store).get(curated, ""))
     meta.source.add(curated)
-    return [*dp_entries(store), *row_entries(store), *document_entries(store), *body_entries(store), meta]
+    yield [meta]
+
+
+def all_entries(store: Store) -> list[Entry]:
+    """Read every search document from the store, plus the curated graph's checksum."""
+    return [entry for batch in entry_batches(store) for entry in batch]

@@ -9,6 +9,7 @@ it mentions. Each document's `sha256` (and the curated graph's) is kept in the i
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from kg.search_entries import (  # noqa: F401 (slug, local_url: part of this mod
     body_entries,
     document_entries,
     dp_entries,
+    entry_batches,
     local_url,
     manifest,
     row_entries,
@@ -40,9 +42,9 @@ from kg.store import Store
 
 #: Seconds a writer waits for another writer's lock before giving up.
 WRITE_TIMEOUT = 30.0
-#: A whole-index build of at least PARALLEL_FROM search documents runs in PARALLEL_WRITERS
-#: processes, each sorting postings in LIMIT_MB of memory.
-PARALLEL_FROM = 2_000
+#: A whole-index build for at least PARALLEL_FROM DPs (about twice as many search documents) runs
+#: in PARALLEL_WRITERS processes, each sorting postings in LIMIT_MB of memory.
+PARALLEL_FROM = 1_000
 PARALLEL_WRITERS = 2
 LIMIT_MB = 256
 
@@ -101,8 +103,8 @@ def open_index(location: str, create: bool = False) -> Index:
     return whoosh_index.open_dir(str(path))
 
 
-def _writer_options(location: str, documents: int) -> dict[str, Any]:
-    """Return how to write a whole index: a large one on disk in PARALLEL_WRITERS processes.
+def _writer_options(location: str, dps: int) -> dict[str, Any]:
+    """Return how to write a whole index of this many DPs: a large one on disk in PARALLEL_WRITERS processes.
 
     Whoosh then analyses and sorts postings in each process and keeps one segment per process,
     with a larger sorting pool (LIMIT_MB each); at 5,000 DPs (11,779 search documents) that
@@ -113,7 +115,7 @@ def _writer_options(location: str, documents: int) -> dict[str, Any]:
     """
     if location == "memory:":
         return {}
-    if documents < PARALLEL_FROM:
+    if dps < PARALLEL_FROM:
         return {"compound": False}
     return {"procs": PARALLEL_WRITERS, "multisegment": True, "limitmb": LIMIT_MB, "compound": False}
 
@@ -123,7 +125,9 @@ def build_index(store: Store, location: str) -> int:
 
     On disk the new index is written beside the old one and swapped in when complete.
     """
-    entries = all_entries(store)
+    batches = entry_batches(store)
+    dps = next(batches)
+    written = 0
     with _LOCK:
         if location == "memory:":
             ix = open_index(location, create=True)
@@ -131,10 +135,16 @@ def build_index(store: Store, location: str) -> int:
             final = Path(location)
             fresh = final.with_name(final.name + ".new")
             ix = open_index(str(fresh), create=True)
-        writer = ix.writer(timeout=WRITE_TIMEOUT, **_writer_options(location, len(entries)))
-        for entry in entries:
-            writer.add_document(**entry.fields())
-        writer.commit()
+        writer = ix.writer(timeout=WRITE_TIMEOUT, **_writer_options(location, len(dps)))
+        try:
+            for batch in itertools.chain([dps], batches):  # the writer processes index a batch while the next is read
+                for entry in batch:
+                    writer.add_document(**entry.fields())
+                written += len(batch)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
         if location != "memory:":
             ix.close()
             old = final.with_name(final.name + ".old")
@@ -143,7 +153,7 @@ def build_index(store: Store, location: str) -> int:
                 final.rename(old)
             fresh.rename(final)
             shutil.rmtree(old, ignore_errors=True)
-    return len(entries)
+    return written
 
 
 def update_index(store: Store, location: str, docs: Iterable[str]) -> int:

@@ -46,7 +46,7 @@ def test_a_large_index_built_by_parallel_writers_answers_the_same(
     from kg import search_index
 
     count = index.rebuild()
-    monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)  # DPs
     parallel = SearchIndex(index.store, str(tmp_path / "parallel-index"))
     assert parallel.rebuild() == count
     segments = search_index.open_index(parallel.location)._segments()
