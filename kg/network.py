@@ -8,8 +8,10 @@ bipartite graph (kg/partners.py), and views cut the graph down on the server bef
 from __future__ import annotations
 
 import json
+import logging
 import math
 import random
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +46,8 @@ GRAPH_QUERIES = {
         { SELECT DISTINCT ?body WHERE { ?x eq:targets ?body } } ?body rdfs:label ?bodyLabel .
         OPTIONAL { ?body eq:bodyType ?bodyType } OPTIONAL { ?body eq:reconciled ?reconciled } }""",
 }
+
+log = logging.getLogger(__name__)
 
 
 def _short(iri: str | None) -> str:
@@ -120,6 +124,31 @@ class GraphCache:
     _graphs: dict[str, tuple[str, nx.Graph]] = field(default_factory=dict)
     _lock: Lock = field(default_factory=Lock)
     _building: Lock = field(default_factory=Lock)
+    _warming: str = ""
+
+    def warm(self, store: Store) -> bool:
+        """Start building a published snapshot's graph in a background thread; return whether one started.
+
+        A service calls this once it has answered a request from a new snapshot, so the first
+        partners or network request does not wait for the build (18 s at 20,000 DPs). Stores
+        that can still change are built when first asked.
+        """
+        if not is_immutable(store):
+            return False
+        key = f"snapshot {id(store)}"
+        with self._lock:
+            cached = self._graphs.get(store.location)
+            if (cached and cached[0] == key) or self._warming == key:
+                return False
+            self._warming = key
+        threading.Thread(target=self._warm, args=(store,), name="network-warm", daemon=True).start()
+        return True
+
+    def _warm(self, store: Store) -> None:
+        try:
+            self.get(store)
+        except Exception:  # the request that needs the graph will build it again and report the error
+            log.warning("building the network in the background failed", exc_info=True)
 
     def get(self, store: Store) -> nx.Graph:
         """Return the store's bipartite graph, building it if the documents changed.

@@ -172,3 +172,26 @@ def test_networkx_and_pyvis_stay_in_their_home_modules() -> None:
                     if any(n.split(".")[0] == library for n in names):
                         users.add(str(path.relative_to(ROOT)))
         assert users <= home, (library, users)
+
+
+def test_a_served_snapshot_gets_its_network_built_in_the_background(tmp_path: Path) -> None:
+    """After the first answer from a published snapshot, the network is built without being asked for."""
+    import time
+
+    from kg.settings import Settings
+    from tests.conftest import build_sample_root
+    from web.app import create_app
+
+    root = build_sample_root(tmp_path / "store")
+    app = create_app(Settings.from_env(store=str(root)))
+    cache = app.extensions["kg_network"]
+    assert app.test_client().get("/api/stats").status_code == 200  # no network asked for
+    deadline = time.monotonic() + 30
+    while not cache._graphs and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (key, graph), = cache._graphs.values()
+    assert key.startswith("snapshot ") and graph.number_of_edges() > 0
+    started = time.perf_counter()
+    assert app.test_client().get("/api/partners?dp=seem").status_code == 200
+    assert time.perf_counter() - started < 5
+    assert not cache.warm(app.extensions["kg_store"].current())  # built already: nothing started

@@ -21,6 +21,15 @@ def _install(state) -> None:  # type: ignore[no-untyped-def]
     state.app.extensions["kg_network"] = GraphCache()
 
 
+@bp.after_app_request
+def _warm(response):  # type: ignore[no-untyped-def]
+    """After answering from a newly published snapshot, build its network in the background."""
+    store = getattr(g, "store", None)
+    if store is not None:
+        current_app.extensions["kg_network"].warm(store)
+    return response
+
+
 def _graph():  # type: ignore[no-untyped-def]
     return current_app.extensions["kg_network"].get(g.store)
 
