@@ -146,6 +146,12 @@ def bench_size(size: int, seed: int, work: Path, plan: Plan, with_baseline: bool
             watch.phase("cold start")
             picked = queries.pick_entities(ours)
             result["entities"] = picked
+            # the service builds the DP-body network in the background after its first answers;
+            # wait for it (a partners request waits for the build), so latencies are steady state
+            started = time.perf_counter()
+            timing.fetch(ours, timing.Request("warm", f"/api/partners?dp={picked['dp']}"), timeout=600)
+            result["network_ready_after_start_s"] = round(time.perf_counter() - t0, 2)
+            result["network_wait_s"] = round(time.perf_counter() - started, 2)
             result["store"] = json.loads(timing.fetch_text(ours, "/api/stats"))
             sparql = queries.sparql_queries(picked["heavy_body"], picked["dti_dp"])
             query_file = work / f"queries-{size}.json"

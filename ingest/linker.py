@@ -24,6 +24,9 @@ _DP_WORDS = re.compile(r"\b(?:DPs?|D\.P\.|Development\s+Partnerships?)\b", re.IG
 #: Texts whose concepts a linker remembers at most (then it starts again).
 _REMEMBERED = 50_000
 _NOISE_ONLY = {"other", "various", "relevant", "all", "the", "and", "etc", "e", "g", "eg", "of"}
+#: Words never a DP name on their own: what is left between two known DP names ('Routes' and
+#: 'Forum' known, 'Routes to Forum' written) is not a new DP called 'to'.
+_NOT_A_DP = _NOISE_ONLY | {"to", "into", "for", "in", "on", "at", "with", "from", "by", "or", "plus"}
 
 
 @dataclass(frozen=True)
@@ -231,4 +234,4 @@ def _split_unknown(spans: list[re.Match[str]], start: int, end: int) -> list[tup
     if run_start is not None:
         pieces.append((run_start, end))
     return [(s, e) for s, e in pieces if match_key(" ".join(sp.group(0) for sp in spans[s:e]))
-            not in _NOISE_ONLY]
+            not in _NOT_A_DP]

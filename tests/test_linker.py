@@ -88,6 +88,15 @@ def test_known_dp_names_are_matched_first(linker: Linker) -> None:
     assert local.dps("BALANCE AT WORK")[0].iri == iri("dp", "balance-at-work")
 
 
+def test_words_left_between_known_dps_are_not_a_dp(linker: Linker) -> None:
+    dps = Linker(linker.gazetteer)  # its own DP index
+    for name in ("Routes", "Forum"):  # known by cut names, as a summary reader might leave them
+        dps.dp(name)
+    links = dps.dps("Routes to Forum, SEEM")
+    assert [link.label for link in links if link.label.lower() in {"routes", "forum"}] == ["Routes", "Forum"]
+    assert not any(link.label.lower() == "to" for link in links)
+
+
 def test_concepts_in_text(linker: Linker) -> None:
     found = slugs(linker.concepts("method", "Seminars, conferences, publications, film"))
     assert found == ["events", "publications", "publicity"]
