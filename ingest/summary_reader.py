@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.records import Cell, Outcome, Summary
@@ -32,11 +33,16 @@ for _field, _wordings in {
 
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013o]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s+")
 _NOT_NAMES = {"the", "this", "that", "each", "every", "our", "a", "an", "its", "their", "which",
-              "equal", "new", "one", "other", "lead", "existing", "whole", "same", "uk", "gb"}
-_DP_NAME = re.compile(
-    r"\b([A-Z][\w&'\-]*(?:\s+(?:[A-Z][\w&'\-]*|of|and|for|in|the|on)){0,6}?)\s+"
-    r"(?:DP|D\.P\.|Development\s+Partnership)\b"
-)
+              "one", "other", "lead", "existing", "whole", "same"}
+#: Words that start real DP names (`New Access`, `Equal Voices`) but also describe one (`the new DP`,
+#: `This EQUAL DP`): dropped only at the start of a sentence, or when nothing follows them.
+_MAYBE_NAMES = {"equal", "new", "uk", "gb"}
+#: A DP's name as prose writes it: capitalised words, joined by a few lower-case ones.
+_NAME_WORDS = r"[A-Z][\w&'\-]*(?:\s+(?:[A-Z][\w&'\-]*|of|and|for|in|the|on|to|into|at|with)){0,6}?"
+_DP_SUFFIX = r"(?:DP|D\.P\.|Development\s+Partnership)"
+_DP_NAME = re.compile(rf"\b({_NAME_WORDS})\s+{_DP_SUFFIX}\b")
+#: A line that is only a name and the suffix (`Equal Forum Development Partnership`, `X DP summary`).
+_DP_TITLE = re.compile(rf"^\s*({_NAME_WORDS})\s+{_DP_SUFFIX}(?:\s+[Ss]ummary)?\s*[.:]?\s*$")
 _DP_LABELLED = re.compile(
     r"^\s*(?:DP\s+name|Name\s+of\s+(?:the\s+)?DP|Development\s+Partnership)\s*[:\-]\s*(.+?)\s*$",
     re.IGNORECASE,
@@ -64,7 +70,7 @@ def read_summary(path: str, text: str, dp_name: str | None = None) -> Summary:
     if dp_name:
         name, line = clean_dp_name(dp_name), 1
     else:
-        found = detect_dp_name(lines)
+        found = detect_dp_name(lines, Path(path).stem)
         if found is None:
             raise IngestError(path, "no recognisable Development Partnership: the text never names "
                                     "one ('the X DP', 'X Development Partnership'); pass --dp-name", 1)
@@ -141,7 +147,22 @@ def clean_dp_name(name: str) -> str:
     return name.strip(" .,;:*\"'")
 
 
-def detect_dp_name(lines: list[str]) -> tuple[str, int] | None:
+def _name_words(words: list[str], sentence_start: bool, file_name: str = "") -> str:
+    """Drop the words before a DP's name (`the`, `This EQUAL`); keep `New` or `Equal` that start one.
+
+    At the start of a sentence `New Balance DP` may be the new Balance DP: the name is kept whole
+    when the file is named after it (`new-balance.txt`).
+    """
+    named_after = match_key(file_name.replace("_", " ").replace("-", " "))
+    while words and (words[0].lower() in _NOT_NAMES or (
+            words[0].lower() in _MAYBE_NAMES and (sentence_start or len(words) == 1)
+            and not (len(words) > 1 and match_key(" ".join(words)) in named_after))):
+        words = words[1:]
+        sentence_start = False
+    return " ".join(words)
+
+
+def detect_dp_name(lines: list[str], file_name: str = "") -> tuple[str, int] | None:
     """Find the DP a summary is about: a labelled name, else the most named 'X DP'.
 
     >>> detect_dp_name(["The aim of the SEEM DP was to test.", "The DP covered it."])
@@ -153,20 +174,29 @@ def detect_dp_name(lines: list[str]) -> tuple[str, int] | None:
         labelled = _DP_LABELLED.match(line)
         if labelled and labelled.group(1).strip():
             return clean_dp_name(labelled.group(1)), number
+    for number, line in enumerate(lines, start=1):  # a title line: `Equal Forum Development Partnership`
+        title = _DP_TITLE.match(line)
+        if title and (name := _name_words(title.group(1).split(), sentence_start=False)):
+            return clean_dp_name(name), number
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         for match in _DP_NAME.finditer(line):
-            words = match.group(1).split()
-            while words and words[0].lower() in _NOT_NAMES:
-                words.pop(0)
+            sentence_start = line[:match.start()].rstrip()[-1:] in ("", ".", "!", "?", ":")
+            words = _name_words(match.group(1).split(), sentence_start, file_name)
             if not words:
                 continue
-            name = clean_dp_name(" ".join(words))
+            name = clean_dp_name(words)
             counts[name] += 1
             first.setdefault(name, number)
     if not counts:
         return None
+    for short in list(counts):  # `Impact` at the start of a sentence, `the Equal Impact DP` elsewhere
+        longer = [name for name in counts if name.endswith(" " + short)
+                  and all(word.lower() in _MAYBE_NAMES for word in name[:-len(short)].split())]
+        if len(longer) == 1:
+            counts[longer[0]] += counts.pop(short)
+            first[longer[0]] = min(first[longer[0]], first.pop(short))
     best = max(counts, key=lambda name: (counts[name], -first[name]))
     return best, first[best]
 

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.errors import IngestError
 from ingest.pipeline import sample_corpus
-from ingest.summary_reader import read_summary
+from ingest.summary_reader import detect_dp_name, read_summary
 from tests.conftest import DOCUMENTS
 
 
@@ -61,3 +61,18 @@ def test_unreadable_summaries_name_the_reason(text: str, reason: str, line: int)
     assert reason in str(caught.value)
     assert caught.value.line == line
     assert str(caught.value).startswith("x.txt:1:")
+
+
+@pytest.mark.parametrize(("lines", "file_name", "name"), [
+    (["The aim of the New Access DP was to test.", "The New Access DP worked in Leeds."], "x", "New Access"),
+    (["The partners of the Women into Work DP met.", "The Women into Work DP ended."], "x", "Women into Work"),
+    (["Back to Work DP summary", "New ideas: Work DP aimed at change."], "x", "Back to Work"),
+    (["This EQUAL DP was funded.", "The aim of the SEEM DP was to test."], "x", "SEEM"),
+    (["New Balance DP aimed to help workers."], "new-balance", "New Balance"),
+    (["New Balance DP aimed to help workers."], "summary-17", "Balance"),
+    (["Equal Impact DP summary", "The aim of the Equal Impact DP was to promote."], "x", "Equal Impact"),
+])
+def test_dp_names_that_start_like_a_description(lines: list[str], file_name: str, name: str) -> None:
+    """`New`, `Equal`, `to` and `into` can be part of a DP's name; the reader keeps them where it can tell."""
+    found = detect_dp_name(lines, file_name)
+    assert found is not None and found[0] == name
