@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="few repetitions, short throughput runs")
     parser.add_argument("--clients", type=int, help="concurrent clients in throughput runs")
     parser.add_argument("--baseline-max", type=int, default=5000,
-                        help="largest size also run on the rdflib baseline (it took 6 GB at 5,000 DPs)")
+                        help="largest size also run on the rdflib baseline (2.5-6 GB at 5,000 DPs)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
     if args.clients:
