@@ -233,5 +233,5 @@ def _split_unknown(spans: list[re.Match[str]], start: int, end: int) -> list[tup
             run_start = i
     if run_start is not None:
         pieces.append((run_start, end))
-    return [(s, e) for s, e in pieces if match_key(" ".join(sp.group(0) for sp in spans[s:e]))
-            not in _NOT_A_DP]
+    return [(s, e) for s, e in pieces  # `and the` left between two names is no DP either
+            if not all(_token_key(sp.group(0)) in _NOT_A_DP for sp in spans[s:e])]

@@ -95,6 +95,7 @@ def test_words_left_between_known_dps_are_not_a_dp(linker: Linker) -> None:
     links = dps.dps("Routes to Forum, SEEM")
     assert [link.label for link in links if link.label.lower() in {"routes", "forum"}] == ["Routes", "Forum"]
     assert not any(link.label.lower() == "to" for link in links)
+    assert [link.label for link in dps.dps("Routes and the Forum")] == ["Routes", "Forum"]
 
 
 def test_concepts_in_text(linker: Linker) -> None:
