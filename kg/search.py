@@ -22,14 +22,12 @@ from whoosh.query import And, Every, MultiTerm, Query, Term
 
 from kg.namespaces import ID
 from kg.queries import labels as graph_labels
+from kg.search_entries import FACETS, TEXT_FIELDS, slug
 from kg.search_index import (
-    FACETS,
-    TEXT_FIELDS,
     build_index,
     default_index_location,
     index_exists,
     open_index,
-    slug,
     sync_index,
     update_index,
 )

@@ -280,7 +280,3 @@ def entry_batches(store: Store) -> Iterator[list[Entry]]:
     meta.source.add(curated)
     yield [meta]
 
-
-def all_entries(store: Store) -> list[Entry]:
-    """Read every search document from the store, plus the curated graph's checksum."""
-    return [entry for batch in entry_batches(store) for entry in batch]

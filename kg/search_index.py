@@ -23,20 +23,17 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
 
 from kg.namespaces import CURATED_GRAPH
-from kg.search_entries import (  # noqa: F401 (slug, local_url: part of this module's interface)
+from kg.search_entries import (
     FACETS,
     TEXT_FIELDS,
     Entry,
     _values,
-    all_entries,
     body_entries,
     document_entries,
     dp_entries,
     entry_batches,
-    local_url,
     manifest,
     row_entries,
-    slug,
 )
 from kg.store import Store
 
