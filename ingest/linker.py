@@ -26,7 +26,7 @@ _REMEMBERED = 50_000
 _NOISE_ONLY = {"other", "various", "relevant", "all", "the", "and", "etc", "e", "g", "eg", "of"}
 #: Words never a DP name on their own: what is left between two known DP names ('Routes' and
 #: 'Forum' known, 'Routes to Forum' written) is not a new DP called 'to'.
-_NOT_A_DP = _NOISE_ONLY | {"to", "into", "for", "in", "on", "at", "with", "from", "by", "or", "plus"}
+_NOT_A_DP = _NOISE_ONLY | _CONNECTORS | {"to", "into", "for", "in", "on", "at", "with", "from", "by"}
 
 
 @dataclass(frozen=True)

@@ -147,13 +147,12 @@ def clean_dp_name(name: str) -> str:
     return name.strip(" .,;:*\"'")
 
 
-def _name_words(words: list[str], sentence_start: bool, file_name: str = "") -> str:
+def _name_words(words: list[str], sentence_start: bool, named_after: str = "") -> str:
     """Drop the words before a DP's name (`the`, `This EQUAL`); keep `New` or `Equal` that start one.
 
     At the start of a sentence `New Balance DP` may be the new Balance DP: the name is kept whole
-    when the file is named after it (`new-balance.txt`).
+    when the file is named after it (`named_after`, the match key of `new-balance.txt`'s stem).
     """
-    named_after = match_key(file_name.replace("_", " ").replace("-", " "))
     while words and (words[0].lower() in _NOT_NAMES or (
             words[0].lower() in _MAYBE_NAMES and (sentence_start or len(words) == 1)
             and not (len(words) > 1 and match_key(" ".join(words)) in named_after))):
@@ -178,12 +177,13 @@ def detect_dp_name(lines: list[str], file_name: str = "") -> tuple[str, int] | N
         title = _DP_TITLE.match(line)
         if title and (name := _name_words(title.group(1).split(), sentence_start=False)):
             return clean_dp_name(name), number
+    named_after = match_key(file_name.replace("_", " ").replace("-", " "))
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         for match in _DP_NAME.finditer(line):
             sentence_start = line[:match.start()].rstrip()[-1:] in ("", ".", "!", "?", ":")
-            words = _name_words(match.group(1).split(), sentence_start, file_name)
+            words = _name_words(match.group(1).split(), sentence_start, named_after)
             if not words:
                 continue
             name = clean_dp_name(words)

@@ -95,7 +95,9 @@ def build_graph(store: Store) -> nx.Graph:
         if (row["dp"], row["body"]) in edges:
             edges[(row["dp"], row["body"])].add(_short(row["level"]))  # type: ignore[index]
     shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set of levels (a few dozen)
-    edges = {key: shared.setdefault(frozenset(levels), frozenset(levels)) for key, levels in edges.items()}  # type: ignore[misc]
+    for key, levels in edges.items():
+        frozen = frozenset(levels)
+        edges[key] = shared.setdefault(frozen, frozen)  # type: ignore[assignment]
     graph.add_nodes_from(dps.items())
     for iri, attrs in bodies.items():
         graph.add_node(iri, **attrs)
