@@ -18,11 +18,13 @@ from ingest.built_graph import document_graph
 from ingest.linker import Link, Linker
 from ingest.records import Cell, Mention, Strategy, StrategySection, Summary
 from ingest.text import match_key, one_line
-from kg.namespaces import EQ, ID, entity_iri, theme_iri
+from kg.namespaces import EQ, ID, ORG, entity_iri, slugify, theme_iri
 
 _ROW_TEXT = {"WHAT": EQ.what, "WHO": EQ.who, "WHEN": EQ.when, "HOW": EQ.how, "WHY": EQ.why,
              "DPS": EQ.dpsText}
 _NEW_CONCEPT = {"policy-area": (EQ.PolicyArea, "policy-areas")}
+#: Summary cells that are not running text: no bodies are read from them as mentions.
+_NOT_PROSE = frozenset({"title", "region", "partners", "theme", "round", "field", "beneficiaries"})
 _SUMMARY_TEXT = {"aim": EQ.aim, "background": EQ.background, "beneficiaries": EQ.beneficiaryText}
 # The terms of every cell and statement, looked up once: rdflib resolves `RDF.type` and `EQ.line`
 # by a Python-level __getattr__ each time, a million times for 5,000 DPs
@@ -31,6 +33,16 @@ _PART_OF, _DERIVED_FROM = DCTERMS.isPartOf, PROV.wasDerivedFrom
 _CELL, _COLUMN, _LINE, _TEXT, _ROW_NUMBER = EQ.Cell, EQ.column, EQ.line, EQ.text, EQ.rowNumber
 _MENTION_TEXT, _MATCHED_BY, _LEVEL, _ACTIVITY, _QUALIFIER = (EQ.mentionText, EQ.matchedBy, EQ.level, EQ.activity,
                                                              EQ.qualifier)
+
+
+#: Media types of the formats documents are read from (`dcterms:format`).
+MEDIA_TYPES = {"text": "text/plain", "markdown": "text/markdown", "html": "text/html", "pdf": "application/pdf",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def section_theme(theme: URIRef | None) -> str | None:
+    """Return a theme IRI's letter (`.../theme/D` -> `D`)."""
+    return str(theme).rsplit("/", 1)[-1] if theme is not None else None
 
 
 @lru_cache(maxsize=64)
@@ -50,6 +62,7 @@ class BuildReport:
     activities: int = 0
     unreconciled: list[str] = field(default_factory=list)
     triples: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 class DocumentGraph:
@@ -142,8 +155,8 @@ class DocumentGraph:
                 self.graph.add(triple)
         return iri
 
-    def document(self, cls: URIRef, title: str, path: str, text: str, sha256: str) -> None:
-        """Add the document's own triples."""
+    def document(self, cls: URIRef, title: str, path: str, text: str, sha256: str, fmt: str = "text") -> None:
+        """Add the document's own triples (its text as read, its format as a media type)."""
         g = self.graph
         g.add((self.doc, RDF.type, EQ.Document))
         g.add((self.doc, RDF.type, cls))
@@ -152,14 +165,16 @@ class DocumentGraph:
         g.add((self.doc, EQ.fileName, Literal(path.rsplit("/", 1)[-1])))
         g.add((self.doc, EQ.sha256, Literal(sha256)))
         g.add((self.doc, EQ.content, Literal(text)))
+        g.add((self.doc, DCTERMS.format, Literal(MEDIA_TYPES.get(fmt, "text/plain"))))
 
 
-def build_strategy(doc: URIRef, strategy: Strategy, text: str, linker: Linker) -> tuple[Graph, BuildReport]:
+def build_strategy(doc: URIRef, strategy: Strategy, text: str, linker: Linker,
+                   sha256: str | None = None, fmt: str = "text") -> tuple[Graph, BuildReport]:
     """Build the graph of a thematic mainstreaming strategy."""
     out = DocumentGraph(doc, linker)
     report = BuildReport(document=str(doc), kind="strategy")
     out.document(EQ.MainstreamingStrategy, strategy.title, strategy.path, text,
-                 hashlib.sha256(text.encode()).hexdigest())
+                 sha256 or hashlib.sha256(text.encode()).hexdigest(), fmt)
     title_cell = Cell(column="title", line=_title_line(text), text=strategy.title)
     theme = theme_iri(strategy.theme) if strategy.theme else None
     if theme is not None:
@@ -170,6 +185,7 @@ def build_strategy(doc: URIRef, strategy: Strategy, text: str, linker: Linker) -
         out.graph.add((doc, EQ.year, Literal(str(strategy.year), datatype=XSD.gYear)))
     for section in strategy.sections:
         _build_section(out, report, strategy, section, theme, title_cell)
+    report.warnings = linker.take_warnings()
     report.triples = len(out.graph)
     return out.graph, report
 
@@ -221,7 +237,7 @@ def _section_dps(out: DocumentGraph, report: BuildReport, section: StrategySecti
     """Add the DPs a section names; return them with the cells that name them."""
     dps: dict[URIRef, tuple[Cell, ...]] = {}
     for mention in section.dps:
-        for link in out.linker.dps(mention.text):
+        for link in out.linker.dps(mention.text, section_theme(theme)):
             dp = out.dp(link, round_)
             report.dps.add(str(dp))
             out.fact(activity, EQ.involves, dp, mention.cells, written=link.written)
@@ -266,43 +282,86 @@ def _title_line(text: str) -> int:
     return 1
 
 
-def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker) -> tuple[Graph, BuildReport]:
-    """Build the graph of a DP summary."""
+def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker,
+                  sha256: str | None = None) -> tuple[Graph, BuildReport]:
+    """Build the graph of a DP summary: the DP, its sections, mentions, partners and outcomes."""
     out = DocumentGraph(doc, linker)
     report = BuildReport(document=str(doc), kind="summary")
-    link = linker.dp(summary.dp_name)
+    link = linker.dp(summary.dp_name, summary.theme)
     dp = out.dp(link, summary.round)
     report.dps.add(str(dp))
     title = summary.title or f"{link.label} DP summary"
-    out.document(EQ.DPSummary, title, summary.path, text, hashlib.sha256(text.encode()).hexdigest())
+    out.document(EQ.DPSummary, title, summary.path, text, sha256 or hashlib.sha256(text.encode()).hexdigest(),
+                 summary.format)
     name_cell = next((c for c in summary.sections if c.line <= summary.dp_line), summary.sections[0])
-    out.fact(doc, DCTERMS.subject, dp, [name_cell], written=summary.dp_name)
+    out.fact(doc, DCTERMS.subject, dp, [name_cell], written=summary.dp_name, matched_by=summary.name_source)
+    for alias in summary.aliases:
+        out.graph.add((dp, SKOS.altLabel, Literal(alias)))
+        linker.dp_alias(link, alias)
+    own = frozenset(match_key(name) for name in (link.label, summary.dp_name, *summary.aliases))
+    if summary.theme and summary.theme_cell is not None:
+        out.fact(dp, EQ.theme, theme_iri(summary.theme), [summary.theme_cell])
     for cell in summary.sections:
         out.cell(cell)
         if cell.column in _SUMMARY_TEXT:
             out.graph.add((dp, _SUMMARY_TEXT[cell.column], Literal(one_line(cell.text))))
         for region in linker.concepts("region", cell.text):
-            if cell.column in ("aim", "background", "region", "intro", "partners"):
+            if cell.column in ("aim", "background", "region", "intro"):
                 out.fact(dp, EQ.region, URIRef(region.iri), [cell], written=region.written)
         if cell.column == "beneficiaries":
             for group in linker.concepts("group", cell.text):
                 out.fact(dp, EQ.beneficiaryGroup, URIRef(group.iri), [cell], written=group.written)
-        if cell.column in ("aim", "objectives", "background", "outcomes", "activities", "intro"):
-            for mentioned in linker.bodies_in_prose(cell.text) + linker.concepts("policy", cell.text):
-                if match_key(mentioned.written) == match_key(link.label):
-                    continue  # the DP's own name, not a body it mentions
-                out.fact(dp, EQ.mentions, URIRef(mentioned.iri), [cell], written=mentioned.written)
+        if cell.column not in _NOT_PROSE:
+            for mentioned in linker.bodies_in_prose(cell.text, own) + linker.concepts("policy", cell.text):
+                target = out.body(mentioned) if mentioned.is_new else URIRef(mentioned.iri)
+                out.fact(dp, EQ.mentions, target, [cell], written=mentioned.written, matched_by=mentioned.matched_by)
                 if mentioned.iri.startswith(f"{ID}body/"):
                     report.bodies.add(mentioned.iri)
-        if summary.theme and f"Theme {summary.theme}" in cell.text:
-            out.fact(dp, EQ.theme, theme_iri(summary.theme), [cell])
-    objectives = summary.section("objectives")
+                if mentioned.is_new and mentioned.written not in report.unreconciled:
+                    report.unreconciled.append(mentioned.written)
+    _build_partners(out, report, summary, dp)
     for item in summary.objectives:
         out.graph.add((dp, EQ.objective, Literal(item)))
+    objectives = summary.section("objectives")
+    if objectives is not None and not summary.objectives:
+        out.graph.add((dp, EQ.objective, Literal(one_line(objectives.text))))
+    _build_outcomes(out, summary, dp)
+    report.warnings = summary.warnings + linker.take_warnings()
+    report.triples = len(out.graph)
+    return out.graph, report
+
+
+def _build_partners(out: DocumentGraph, report: BuildReport, summary: Summary, dp: URIRef) -> None:
+    """Link the DP to its partner organisations: a body when the partner is one, else an organisation of its own.
+
+    An organisation whose name holds a body's (`Learning and Skills Council West Yorkshire`) is
+    that body's local arm (`org:subOrganizationOf`), or one of a kind of body (`eq:kind`).
+    """
+    g = out.graph
+    for partner in summary.partners:
+        body, parents = out.linker.partner(partner.name)
+        if body is not None:
+            node, how = URIRef(body.iri), body.matched_by
+            report.bodies.add(body.iri)
+        else:
+            node, how = entity_iri("org", slugify(partner.name)), "new"
+            g.add((node, RDF.type, EQ.PartnerOrganisation))
+            g.add((node, RDFS.label, Literal(partner.name)))
+            for parent, is_kind in parents:
+                g.add((node, EQ.kind if is_kind else ORG.subOrganizationOf, URIRef(parent.iri)))
+                if not is_kind:
+                    report.bodies.add(parent.iri)
+        out.fact(dp, EQ.partner, node, [partner.cell], written=partner.name, matched_by=how)
+        if partner.lead:
+            out.fact(dp, EQ.leadPartner, node, [partner.cell], written=partner.name, matched_by=how)
+
+
+def _build_outcomes(out: DocumentGraph, summary: Summary, dp: URIRef) -> None:
+    """Add the outcome sentences, each with its figure, from the outcomes section."""
     outcomes_cell = summary.section("outcomes")
+    g = out.graph
     for number, outcome in enumerate(summary.outcomes, start=1):
-        node = URIRef(f"{doc}/outcome/{number}")
-        g = out.graph
+        node = URIRef(f"{out.doc}/outcome/{number}")
         g.add((node, RDF.type, EQ.Outcome))
         g.add((node, EQ.text, Literal(outcome.text)))
         for predicate, value in ((EQ.quantity, outcome.quantity), (EQ.qualifier, outcome.qualifier),
@@ -310,7 +369,3 @@ def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker) -> t
             if value is not None:
                 g.add((node, predicate, Literal(value)))
         out.fact(dp, EQ.outcome, node, [outcomes_cell] if outcomes_cell else [])
-    if objectives is not None and not summary.objectives:
-        out.graph.add((dp, EQ.objective, Literal(one_line(objectives.text))))
-    report.triples = len(out.graph)
-    return out.graph, report

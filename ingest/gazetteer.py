@@ -76,6 +76,10 @@ class NameIndex:
         """Return the one entity a whole name stands for, or None (unknown or ambiguous)."""
         return self._get_key(match_key(name))
 
+    def all(self, name: str) -> list[Entry]:
+        """Return every entity a whole name stands for (several when it is ambiguous)."""
+        return list(self._by_key.get(match_key(name), ()))
+
     def _get_key(self, key: str) -> Entry | None:
         entries = self._by_key.get(key)
         if not entries:
@@ -170,6 +174,7 @@ class Gazetteer:
     bodies: NameIndex
     concepts: dict[str, NameIndex]
     levels: dict[str, str]
+    themes: dict[str, str]
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Gazetteer:
@@ -189,7 +194,15 @@ class Gazetteer:
             for predicate in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
                 for label in graph.objects(level, predicate):
                     levels[str(label)] = slug
-        return cls(bodies=bodies, concepts=concepts, levels=levels)
+        themes: dict[str, str] = {}
+        for theme in graph.subjects(RDF.type, EQ.Theme):
+            letter = str(graph.value(theme, SKOS.notation) or "")
+            for predicate in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+                for label in graph.objects(theme, predicate):
+                    wording = match_key(str(label).split(":", 1)[-1])
+                    if letter and wording and not wording.startswith("theme "):
+                        themes[wording] = letter
+        return cls(bodies=bodies, concepts=concepts, levels=levels, themes=themes)
 
 
 #: Concept classes the linker matches in text, by the name the builder uses.

@@ -42,7 +42,7 @@ class Link:
     @property
     def is_new(self) -> bool:
         """Tell whether the entity was made from this mention (not reconciled)."""
-        return self.matched_by == "new"
+        return self.matched_by in ("new", "ambiguous")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -65,9 +65,14 @@ def _slice(text: str, spans: list[re.Match[str]], start: int, end: int) -> str:
 class Linker:
     """Resolves mentions against the gazetteer and the DPs known so far."""
 
-    def __init__(self, gazetteer: Gazetteer, dps: NameIndex | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, dps: NameIndex | None = None,
+                 dp_themes: dict[str, set[str]] | None = None) -> None:
         self.gazetteer = gazetteer
         self.dp_index = dps or NameIndex()
+        #: The themes each known DP has been read under: a DP name met under another theme is another DP.
+        self.dp_themes: dict[str, set[str]] = dp_themes if dp_themes is not None else {}
+        #: Things a reader should hear about (name conflicts, ambiguous names), taken by `take_warnings`.
+        self.warnings: list[str] = []
         self._known_body_iris = gazetteer.bodies.iris()
         self._fuzzy_cache: dict[str, Entry | None] = {}
         self._concepts: dict[tuple[str, str], tuple[Link, ...]] = {}
@@ -140,17 +145,71 @@ class Linker:
 
     # ---- DPs ----
 
-    def dp(self, name: str) -> Link:
-        """Resolve one DP name (from a summary or an override); new DPs are remembered."""
+    def take_warnings(self) -> list[str]:
+        """Return the warnings gathered since the last call, and forget them."""
+        taken, self.warnings = self.warnings, []
+        return taken
+
+    def dp(self, name: str, theme: str | None = None) -> Link:
+        """Resolve one DP name, under a theme if the document gives one; new DPs are remembered.
+
+        The same name under another theme is another DP (`dp/<name>-<theme>`), never one DP with
+        two themes: an organisation can lead DPs in several themes. The conflict is reported.
+        """
         name = clean_dp_name(name)
-        known = self.dp_index.get(name)
-        if known is not None:
-            return Link(iri=known.iri, label=known.label, written=name, matched_by=known.how)
-        iri = str(entity_iri("dp", slugify(name)))
+        candidates = self.dp_index.all(name)
+        if theme:
+            same = [e for e in candidates if theme in self.dp_themes.get(e.iri, ())]
+            unthemed = [e for e in candidates if not self.dp_themes.get(e.iri)]
+            chosen = (same or unthemed or [None])[0]
+            if chosen is not None:
+                self.dp_themes.setdefault(chosen.iri, set()).add(theme)
+                return Link(iri=chosen.iri, label=chosen.label, written=name, matched_by=chosen.how)
+            if candidates:
+                others = sorted({t for e in candidates for t in self.dp_themes.get(e.iri, ())})
+                iri = str(entity_iri("dp", f"{slugify(name)}-{theme.lower()}"))
+                self.warnings.append(f"DP '{name}' is in theme {theme} here and in theme {', '.join(others)} "
+                                     f"elsewhere: kept as a separate DP ({iri.rsplit('/', 2)[-2]}/"
+                                     f"{iri.rsplit('/', 1)[-1]})")
+                return self._new_dp(name, iri, theme)
+        elif candidates:
+            chosen = sorted(candidates, key=lambda e: e.iri)[0]
+            if len(candidates) > 1:
+                self.warnings.append(f"DP name '{name}' names {len(candidates)} DPs in different themes; "
+                                     f"linked to {chosen.iri.rsplit('/', 1)[-1]}")
+            return Link(iri=chosen.iri, label=chosen.label, written=name, matched_by=chosen.how)
+        return self._new_dp(name, str(entity_iri("dp", slugify(name))), theme)
+
+    def _new_dp(self, name: str, iri: str, theme: str | None) -> Link:
         self.dp_index.add(name, Entry(iri, name, "label"))
+        if theme:
+            self.dp_themes.setdefault(iri, set()).add(theme)
         return Link(iri=iri, label=name, written=name, matched_by="new")
 
-    def dps(self, text: str) -> list[Link]:
+    def dp_alias(self, link: Link, alias: str) -> None:
+        """Remember another name of a DP (its acronym's expansion), so that other documents find it."""
+        self.dp_index.add(alias, Entry(link.iri, link.label, "alias"))
+
+    def partner(self, name: str) -> tuple[Link | None, list[tuple[Link, bool]]]:
+        """Resolve a partner organisation: the body it is, or the bodies and kinds its name places it under.
+
+        `Jobcentre Plus` is the body itself; `Learning and Skills Council West Yorkshire` is a local
+        arm of the LSC; `Business Link Greater Manchester` one of the Business Links. Each parent
+        comes with whether it is a kind of body rather than one body.
+        """
+        whole = self.gazetteer.bodies.get(name)
+        if whole is not None and not whole.kind:
+            return self._link(whole, name, whole.how), []
+        spans, keys = _tokens(name)
+        parents = []
+        for item in self.gazetteer.bodies.scan(keys):
+            written = _slice(name, spans, item.start, item.end)
+            if item.end - item.start == 1 and not _ACRONYM.match(written) and item.entry.how != "label":
+                continue
+            parents.append((self._link(item.entry, written, item.entry.how), item.entry.kind))
+        return None, parents
+
+    def dps(self, text: str, theme: str | None = None) -> list[Link]:
         """Resolve a 'DPs involved' item, splitting unseparated lists ('NESEP SEEM SEASY').
 
         Known DP names are found first (longest first); the words left are split so that an
@@ -171,7 +230,7 @@ class Linker:
         for start, end in pieces:
             written = _slice(text, spans, start, end)
             lead = "*" in written
-            link = self.dp(written)
+            link = self.dp(written, theme)
             links.append(Link(link.iri, link.label, clean_dp_name(written), link.matched_by, lead))
         return links
 
@@ -204,18 +263,52 @@ class Linker:
             return Link(best.entry.iri, best.entry.label, title, best.entry.how)
         return Link(str(entity_iri(kind, slugify(title))), title, title, "new")
 
-    def bodies_in_prose(self, text: str) -> list[Link]:
-        """Return named bodies (not kinds) a running text mentions, written with a capital."""
+    def bodies_in_prose(self, text: str, own_names: frozenset[str] = frozenset()) -> list[Link]:
+        """Return named bodies (not kinds) a running text mentions, written with a capital.
+
+        The DP's own names (`own_names`, match keys) are never bodies. An acronym that is also a
+        DP's name, or of two letters, links to a body only with support from its context: another
+        body named in the same sentence, or a word that goes with bodies (`SBS agendas`, `DfES
+        officials`); otherwise it is kept as an unreconciled mention and a warning says so.
+        """
         spans, keys = _tokens(text)
+        found = self.gazetteer.bodies.scan(keys)
         links: dict[str, Link] = {}
-        for item in self.gazetteer.bodies.scan(keys):
+        for item in found:
             written = re.sub(r"^the\s+", "", _slice(text, spans, item.start, item.end), flags=re.I)
-            if item.entry.kind or not written[:1].isupper():
+            if item.entry.kind or not written[:1].isupper() or match_key(written) in own_names:
                 continue
             if item.end - item.start == 1 and not _ACRONYM.match(written) and item.entry.how != "label":
                 continue
+            acronym = item.end - item.start == 1 and _ACRONYM.match(written) and item.entry.how != "label"
+            if acronym and (self.dp_index.get(written) is not None or len(written.strip("*.,;:")) <= 2) \
+                    and not _supported(text, spans, keys, item, found):
+                link = self._new_body(written.strip("*.,;:"))
+                self.warnings.append(f"'{written}' may be the body {item.entry.label} or a DP of that name; "
+                                     "nothing around it says which, so it is kept unreconciled")
+                links.setdefault(link.iri, Link(link.iri, link.label, written, "ambiguous"))
+                continue
             links.setdefault(item.entry.iri, self._link(item.entry, written, item.entry.how))
         return list(links.values())
+
+
+#: Words that go with a public body, so that an acronym next to them names one.
+_BODY_CONTEXT = frozenset({
+    "department", "agency", "council", "service", "office", "official", "minister", "funding", "funded", "fund",
+    "contract", "agenda", "policy", "guidance", "consultation", "board", "commission", "unit",
+    "government", "directorate", "inspector", "regional", "national", "initiative", "target", "regulation"})
+
+
+def _supported(text: str, spans: list[re.Match[str]], keys: list[str], item: Found, found: list[Found]) -> bool:
+    """Tell whether a body's acronym has support around it: a body word nearby, or another body in its sentence."""
+    near = keys[max(0, item.start - 3):item.start] + keys[item.end:item.end + 5]
+    if any(word in _BODY_CONTEXT for word in near):
+        return True
+    start, end = spans[item.start].start(), spans[item.end - 1].end()
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start))
+    right = min((i for i in (text.find(".", end), text.find("\n", end)) if i >= 0), default=len(text))
+    return any(other is not item and not other.entry.kind and left < spans[other.start].start() < right
+               and other.entry.iri != item.entry.iri for other in found)
 
 
 def _split_unknown(spans: list[re.Match[str]], start: int, end: int) -> list[tuple[int, int]]:

@@ -13,14 +13,17 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from ingest.blocks import Document
 from ingest.builder import BuildReport, build_strategy, build_summary
 from ingest.errors import IngestError
+from ingest.formats import SUFFIXES, read_documents
+from ingest.formats.isolated import ReadLimits
 from ingest.gazetteer import Entry, Gazetteer, NameIndex
 from ingest.linker import Linker
 from ingest.records import Strategy, Summary
-from ingest.source import read_text
-from ingest.strategy_reader import read_strategy
-from ingest.summary_reader import read_summary
+from ingest.report import Reading, reading_of
+from ingest.strategy_reader import is_strategy, read_strategy_blocks
+from ingest.summary_reader import read_summary_blocks
 from kg.namespaces import document_iri, slugify
 from kg.reference import reference_digest, reference_graph
 from kg.store import Store, ensure_reference
@@ -29,7 +32,7 @@ from kg.store import Store, ensure_reference
 #: load into a snapshot; bounded so that memory stays flat however large the corpus.
 WRITE_BATCH = 50_000
 #: File name endings ingested when a folder is given.
-DOCUMENT_SUFFIXES = (".txt", ".text", ".tsv")
+DOCUMENT_SUFFIXES = tuple(SUFFIXES)
 
 
 @dataclass
@@ -38,6 +41,7 @@ class IngestResult:
 
     reports: list[BuildReport] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -45,17 +49,29 @@ class IngestResult:
         return not self.errors
 
 
+#: Files a folder often holds beside its documents; skipped when a folder is given (named files are read).
+NOT_DOCUMENTS = ("readme", "license", "licence", "changelog", "contributing", "manifest")
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into the document files below them (sorted); keep files as given."""
+    """Expand folders into the document files below them (sorted, each file once); keep files as given.
+
+    In a folder, hidden files and a README, LICENSE or CHANGELOG beside the documents are skipped.
+    """
     files: list[Path] = []
+    seen: set[Path] = set()
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-                                and not any(part.startswith(".")
-                                            for part in p.relative_to(path).parts)))
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+                           and not p.stem.lower().startswith(NOT_DOCUMENTS)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
-            files.append(path)
+            found = [path]
+        for file in found:
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                files.append(file)
     return files
 
 
@@ -69,18 +85,28 @@ def looks_like_strategy(text: str) -> bool:
     return sum(1 for line in text.split("\n") if line.count("\t") >= 2) >= 1
 
 
-def known_dps(store: Store) -> NameIndex:
-    """Index the DPs already in the store by their labels and aliases."""
+def known_dps(store: Store) -> tuple[NameIndex, dict[str, set[str]]]:
+    """Index the DPs already in the store by their labels and aliases; return them with their themes."""
     index = NameIndex()
-    rows = store.select("""SELECT ?dp ?label ?alias WHERE {
+    themes: dict[str, set[str]] = {}
+    rows = store.select("""SELECT ?dp ?label ?alias ?notation WHERE {
         ?dp a eq:DevelopmentPartnership ; rdfs:label ?label .
-        OPTIONAL { ?dp skos:altLabel ?alias } }""").rows
+        OPTIONAL { ?dp skos:altLabel ?alias } OPTIONAL { ?dp eq:theme/skos:notation ?notation } }""").rows
     for row in rows:
         entry = Entry(str(row["dp"]), str(row["label"]), "label")
         index.add(str(row["label"]), entry)
         if row["alias"] is not None:
             index.add(str(row["alias"]), Entry(entry.iri, entry.label, "alias"))
-    return index
+        if row["notation"] is not None:
+            themes.setdefault(entry.iri, set()).add(str(row["notation"]))
+    return index, themes
+
+
+def read_record(document: Document, gazetteer: Gazetteer, dp_name: str | None = None) -> Summary | Strategy:
+    """Read a document's blocks as a strategy (it has a WHAT/WHO table) or as a DP summary."""
+    if is_strategy(document.blocks):
+        return read_strategy_blocks(document.path, document.blocks, gazetteer.levels)
+    return read_summary_blocks(document.path, document.blocks, dp_name, gazetteer.themes, document.format)
 
 
 def load_gazetteer() -> Gazetteer:
@@ -88,47 +114,52 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer.from_graph(reference_graph())
 
 
-def ingest_paths(store: Store, paths: Iterable[str | Path], dp_name: str | None = None,
+def ingest_paths(store: Store | None, paths: Iterable[str | Path], dp_name: str | None = None,
                  progress: Callable[[Path], None] | None = None,
-                 on_loaded: Callable[[BuildReport, Graph], None] | None = None) -> IngestResult:
+                 on_loaded: Callable[[BuildReport, Graph], None] | None = None,
+                 limits: ReadLimits | None = None) -> IngestResult:
     """Ingest files and folders into the store, one atomic graph per document.
 
-    Summaries are read before strategies, so DP names they define help split unseparated
-    DP lists. `progress` is called once per file; `on_loaded` after each document is stored.
-    Documents are written in batches of about WRITE_BATCH triples, each while the next is built.
+    Files are read whatever their format (text, Markdown, HTML, Word, PDF). Summaries are built
+    before strategies, so DP names they define help split unseparated DP lists. `progress` is
+    called once per file; `on_loaded` after each document is stored. Documents are written in
+    batches of about WRITE_BATCH triples, each while the next is built. With no store (a dry
+    run) everything is read, linked and reported, and nothing is written.
     """
-    ensure_reference(store, reference_graph(), reference_digest())
+    if store is not None:
+        ensure_reference(store, reference_graph(), reference_digest())
     gazetteer = load_gazetteer()
-    linker = Linker(gazetteer, known_dps(store))
+    dps, themes = known_dps(store) if store is not None else (NameIndex(), {})
+    linker = Linker(gazetteer, dps, themes)
     result = IngestResult()
-    parsed: list[tuple[Path, str, Summary | Strategy]] = []
-    for path in expand_paths(paths):
+    parsed: list[tuple[Document, Summary | Strategy, Reading]] = []
+    for path, document in read_documents(expand_paths(paths), limits):
         try:
-            text = read_text(path)
-            record: Summary | Strategy
-            if looks_like_strategy(text):
-                record = read_strategy(str(path), text, gazetteer.levels)
-            else:
-                record = read_summary(str(path), text, dp_name)
-            parsed.append((path, text, record))
+            if isinstance(document, IngestError):
+                raise document
+            record = read_record(document, gazetteer, dp_name)
+            parsed.append((document, record, reading_of(document, record)))
         except IngestError as error:
             result.errors.append(error)
             if progress:
                 progress(path)
-    parsed.sort(key=lambda item: isinstance(item[2], Strategy))
+    parsed.sort(key=lambda item: isinstance(item[1], Strategy))
     with _BatchWriter(store, result, on_loaded) as writer:
         batch: list[tuple[BuildReport, Graph]] = []
         size = 0
-        for path, text, record in parsed:
-            doc = document_for(path)
+        for document, record, reading in parsed:
+            doc = document_for(document.path)
             if isinstance(record, Strategy):
-                report, graph = build_strategy(doc, record, text, linker)[::-1]
+                graph, report = build_strategy(doc, record, document.text, linker, document.sha256,
+                                               document.format)
             else:
-                report, graph = build_summary(doc, record, text, linker)[::-1]
+                graph, report = build_summary(doc, record, document.text, linker, document.sha256)
+            reading.warnings.extend(w for w in report.warnings if w not in reading.warnings)
+            result.readings.append(reading)
             batch.append((report, graph))
             size += len(graph)
             if progress:
-                progress(path)
+                progress(Path(document.path))
             if size >= WRITE_BATCH:
                 writer.write(batch)
                 batch, size = [], 0
@@ -145,7 +176,7 @@ class _BatchWriter:
     and `on_loaded` called, once their batch is stored.
     """
 
-    def __init__(self, store: Store, result: IngestResult,
+    def __init__(self, store: Store | None, result: IngestResult,
                  on_loaded: Callable[[BuildReport, Graph], None] | None) -> None:
         self.store, self.result, self.on_loaded = store, result, on_loaded
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
@@ -154,7 +185,9 @@ class _BatchWriter:
     def write(self, batch: list[tuple[BuildReport, Graph]]) -> None:
         """Wait for the batch being written, then start writing this one."""
         self._finish()
-        if batch:
+        if batch and self.store is None:  # a dry run: built and reported, never written
+            self.result.reports.extend(report for report, _graph in batch)
+        elif batch:
             graphs = [(report.document, graph) for report, graph in batch]
             self._pending = (self._thread.submit(self.store.replace_graphs, graphs), batch)
 

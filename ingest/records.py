@@ -41,9 +41,22 @@ class Outcome:
     period: str | None = None
 
 
+@dataclass(frozen=True)
+class Partner:
+    """A member of a DP's partnership as the page lists it; `lead` if marked as the lead partner."""
+
+    name: str
+    cell: Cell
+    lead: bool = False
+
+
 @dataclass
 class Summary:
-    """What a DP summary says: the DP, its sections, and what they list."""
+    """What a DP summary says: the DP, its sections, and what they list.
+
+    `name_source` says how the DP's name was found (title, field, prose, override), `theme_source`
+    where the theme came from (field, line, prose); `theme_cell` is the cell that states it.
+    """
 
     path: str
     dp_name: str
@@ -54,6 +67,13 @@ class Summary:
     theme: str | None = None
     round: int | None = None
     title: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    name_source: str = "prose"
+    theme_source: str | None = None
+    theme_cell: Cell | None = None
+    partners: list[Partner] = field(default_factory=list)
+    format: str = "text"
+    warnings: list[str] = field(default_factory=list)
 
     def section(self, name: str) -> Cell | None:
         """Return the section of a field (aim, background ...), if the summary has it."""

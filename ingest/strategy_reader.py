@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from ingest.blocks import Block, TableRow
 from ingest.errors import IngestError
+from ingest.formats.plain import read_plain
 from ingest.records import Cell, Mention, Strategy, StrategyRow, StrategySection
 from ingest.text import clean_cell, match_key, normalise_punctuation, one_line
 
@@ -55,46 +57,78 @@ def column_of(header_cell: str) -> str | None:
 
 
 def header_columns(line: str) -> list[str | None] | None:
-    """Return the columns of a header line, or None if the line is not a table header."""
+    """Return the columns of a tab-separated header line, or None if the line is not a table header."""
     if "\t" not in line:
         return None
-    columns = [column_of(clean_cell(cell)) for cell in line.split("\t")]
+    return header_of(line.split("\t"))
+
+
+def header_of(cells: tuple[str, ...] | list[str]) -> list[str | None] | None:
+    """Return the columns a header row's cells name, or None if the row is not a WHAT/WHO header."""
+    columns = [column_of(clean_cell(cell)) for cell in cells]
     if "WHAT" in columns and "WHO" in columns:
         return columns
     return None
 
 
-def is_strategy(text: str) -> bool:
-    """Tell whether a text holds a strategy table (a WHAT/WHO header line)."""
-    return any(header_columns(line) for line in text.split("\n"))
+def is_strategy(blocks: list[Block]) -> bool:
+    """Tell whether blocks hold a strategy: a table with a WHAT/WHO header row, or a wide table of text.
+
+    A tab-separated text whose table has no header row is a strategy too, so that the reader can
+    say what is missing instead of reading the table as a summary.
+    """
+    for block in blocks:
+        if block.kind != "table":
+            continue
+        if any(header_of(row.cells) for row in block.rows):
+            return True
+        if block.rows and max(len(row.cells) for row in block.rows) >= 3 and not any(
+                b.kind in ("heading", "field") for b in blocks):
+            return True
+    return False
 
 
 def read_strategy(path: str, text: str, levels: dict[str, str]) -> Strategy:
-    """Read a strategy's text into a Strategy record.
+    """Read a strategy's tab-separated text into a Strategy record (see `read_strategy_blocks`)."""
+    return read_strategy_blocks(path, read_plain(text), levels)
+
+
+def read_strategy_blocks(path: str, blocks: list[Block], levels: dict[str, str]) -> Strategy:
+    """Read a strategy's blocks into a Strategy record.
+
+    The table is the first one with a WHAT/WHO header row; later tables with as many columns
+    (the same table split by a page break) continue it.
 
     Args:
         path: the file name, for error messages and provenance.
-        text: the document's text.
+        blocks: the document's blocks, from any format reader.
         levels: audience-level labels (as written, e.g. 'Local/Regional') to level slugs.
     Raises:
         IngestError: there is no table, or the table has no header row.
     """
-    lines = text.split("\n")
-    header_at = next((i for i, line in enumerate(lines) if header_columns(line)), None)
-    if header_at is None:
-        tabbed = next((i for i, line in enumerate(lines) if line.count("\t") >= 2), None)
-        if tabbed is not None:
-            raise IngestError(path, "table with no header row: expected a row naming the "
-                                    "WHAT and WHO columns before the first data row", tabbed + 1)
-        raise IngestError(path, "no strategy table found (no tab-separated WHAT/WHO header row)", 1)
-    columns = header_columns(lines[header_at]) or []
+    tables = [i for i, block in enumerate(blocks) if block.kind == "table"]
+    found = next(((i, r) for i in tables for r, row in enumerate(blocks[i].rows) if header_of(row.cells)), None)
+    if found is None:
+        if tables:
+            first = blocks[tables[0]].rows[0] if blocks[tables[0]].rows else None
+            raise IngestError(path, "table with no header row: expected a row naming the WHAT and WHO columns "
+                                    "before the first data row", first.line if first else blocks[tables[0]].line)
+        raise IngestError(path, "no strategy table found (no table with a WHAT/WHO header row)", 1)
+    at, header_row = found
+    header = blocks[at].rows[header_row]
+    columns = header_of(header.cells) or []
     names = [column or f"COL{index + 1}" for index, column in enumerate(columns)]
-    prose = "\n".join(lines[:header_at]).strip()
-    title = next((one_line(normalise_punctuation(line)) for line in lines if line.strip()), "")
+    rows = list(blocks[at].rows[header_row + 1:])
+    for block in blocks[at + 1:]:
+        if block.kind == "table" and block.rows and len(block.rows[0].cells) == len(names):
+            rows.extend(block.rows)
+    texts = [block.text for block in blocks[:at] if block.kind != "table"]
+    prose = "\n".join(texts).strip()
+    title = one_line(normalise_punctuation(texts[0])) if texts else ""
     strategy = Strategy(path=path, title=title, theme=None, round=None, year=None,
                         sections=[], columns=names, prose=prose)
     _read_title(strategy, prose)
-    _read_rows(strategy, lines, header_at, names)
+    _read_rows(strategy, rows, names)
     splitter = AudienceSplitter(levels)
     for section, mentions in zip(strategy.sections, splitter.by_section(strategy, "WHO")):
         section.audiences = mentions
@@ -118,33 +152,32 @@ def _read_title(strategy: Strategy, prose: str) -> None:
             strategy.year = int(year.group(1))
 
 
-def _read_rows(strategy: Strategy, lines: list[str], header_at: int, names: list[str]) -> None:
-    """Read data rows after the header into numbered sections."""
+def _read_rows(strategy: Strategy, rows: list[TableRow], names: list[str]) -> None:
+    """Read data rows after the header into numbered sections; repeated header rows are skipped."""
     section: StrategySection | None = None
     row_number = 0
-    for index in range(header_at + 1, len(lines)):
-        raw = lines[index]
-        if not raw.strip() or header_columns(raw):
+    for raw in rows:
+        if header_of(raw.cells) or not any(cell.strip() for cell in raw.cells):
             continue
-        cells = [clean_cell(cell) for cell in raw.split("\t")]
+        cells = [clean_cell(cell) for cell in raw.cells]
         if len(cells) > len(names):
             cells = cells[: len(names) - 1] + [" ".join(c for c in cells[len(names) - 1:] if c)]
         numbered = _SECTION.match(one_line(cells[0])) if cells[0] else None
-        if numbered and not any(cells[1:]):
+        if numbered and not any(cell and cell != cells[0] for cell in cells[1:]):
             row_number += 1
             title = re.sub(r"\s*-\s+", " - ", one_line(numbered.group(2))).strip(" -")
-            section = StrategySection(number=int(numbered.group(1)), title=title, line=index + 1)
-            section.title_cell = Cell(column=names[0], line=index + 1, text=cells[0], row=row_number)
+            section = StrategySection(number=int(numbered.group(1)), title=title, line=raw.line)
+            section.title_cell = Cell(column=names[0], line=raw.line, text=cells[0], row=row_number)
             strategy.sections.append(section)
             continue
         if not any(cells):
             continue
         if section is None:
-            section = StrategySection(number=None, title="General", line=index + 1)
+            section = StrategySection(number=None, title="General", line=raw.line)
             strategy.sections.append(section)
         row_number += 1
-        row = StrategyRow(number=row_number, line=index + 1, cells={
-            name: Cell(column=name, line=index + 1, text=text, row=row_number)
+        row = StrategyRow(number=row_number, line=raw.line, cells={
+            name: Cell(column=name, line=raw.line, text=text, row=row_number)
             for name, text in zip(names, cells) if text
         })
         section.rows.append(row)

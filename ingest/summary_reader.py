@@ -1,4 +1,12 @@
-"""Read a DP summary: sections under varying headings, the DP's name, objectives and outcomes."""
+"""Read a DP summary from its blocks: the DP's name, its sections, theme, round and partners.
+
+The DP's name comes from, in this order of trust: `--dp-name`, the title line (`NAME - Expanded
+Acronym` gives the acronym and its expansion as an alias), a labelled field (`DP name: ...`),
+then the prose (`the X DP`). A title that the text never repeats gives way to a name the prose
+states. Sections come from `summary_layout`; where the aim has no heading, the opening text is
+the aim, and the list after a lead-in line (`The objectives of the Partnership were to:`) the
+objectives. Contact persons are never read.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +14,15 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ingest.blocks import Block
 from ingest.errors import IngestError
-from ingest.records import Cell, Outcome, Summary
+from ingest.figures import read_outcomes
+from ingest.formats.plain import BULLET, read_plain
+from ingest.records import Cell, Summary
+from ingest.summary_facts import read_facts
+from ingest.summary_layout import Layout, lay_out
 from ingest.text import match_key, normalise_punctuation, one_line
 
-#: Heading wordings (as match keys) and the field each one introduces.
-HEADINGS: dict[str, str] = {}
-for _field, _wordings in {
-    "aim": ["aim", "aims", "overall aim", "purpose", "aim of the dp", "aims and objectives", "mission"],
-    "objectives": ["objectives", "key objectives", "main objectives", "key priorities",
-                   "priorities", "objectives and activities", "key priorities and actions"],
-    "background": ["background", "context", "rationale", "background and context", "origins"],
-    "beneficiaries": ["target beneficiary groups", "beneficiary groups", "beneficiaries",
-                      "target groups", "target beneficiaries", "target group", "who we work with",
-                      "client groups"],
-    "outcomes": ["main outcomes", "outcomes", "results", "key outcomes", "achievements",
-                 "main results", "impact", "outcomes and results", "main achievements"],
-    "region": ["region", "location", "geographical coverage", "area covered", "geographical area"],
-    "partners": ["partners", "partnership", "dp partners", "members", "lead partner"],
-    "activities": ["activities", "main activities", "approach", "methods", "work programme"],
-    "theme": ["theme", "equal theme"],
-    "name": ["dp name", "name of dp", "development partnership", "name of the dp", "dp", "title"],
-}.items():
-    for _wording in _wordings:
-        HEADINGS[match_key(_wording)] = _field
-
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013o]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s+")
 _NOT_NAMES = {"the", "this", "that", "each", "every", "our", "a", "an", "its", "their", "which",
               "one", "other", "lead", "existing", "whole", "same"}
 #: Words that start real DP names (`New Access`, `Equal Voices`) but also describe one (`the new DP`,
@@ -47,88 +38,160 @@ _DP_LABELLED = re.compile(
     r"^\s*(?:DP\s+name|Name\s+of\s+(?:the\s+)?DP|Development\s+Partnership)\s*[:\-]\s*(.+?)\s*$",
     re.IGNORECASE,
 )
-_THEME = re.compile(r"\bTheme\s+([A-I])\b")
-_ROUND = re.compile(r"\bRound\s+([12])\b", re.IGNORECASE)
+_TITLE_SPLIT = re.compile(r"\s+[-:|]\s+|:\s+|\s*\(([^()]+)\)\s*$")
+_PROSE_SIGNAL = re.compile(r"\b(?:DPs?|Development Partnership|Partnership|project|EQUAL)\b")
+def read_summary(path: str, text: str, dp_name: str | None = None,
+                 themes: dict[str, str] | None = None) -> Summary:
+    """Read a DP summary's text into a Summary record (see `read_summary_blocks`)."""
+    return read_summary_blocks(path, read_plain(text, markdown=path.lower().endswith((".md", ".markdown"))),
+                               dp_name, themes)
 
 
-def read_summary(path: str, text: str, dp_name: str | None = None) -> Summary:
-    """Read a DP summary's text into a Summary record.
+def read_summary_blocks(path: str, blocks: list[Block], dp_name: str | None = None,
+                        themes: dict[str, str] | None = None, fmt: str = "text") -> Summary:
+    """Read a DP summary's blocks into a Summary record.
 
     Args:
         path: the file name, for error messages and provenance.
-        text: the document's text.
+        blocks: the document's blocks, from any format reader.
         dp_name: an explicit DP name that overrides detection.
+        themes: theme wordings (match keys) to theme letters, to read a theme given by name.
     Raises:
-        IngestError: no heading is recognised, or no DP can be found.
+        IngestError: the text is not recognisably a DP summary, or names no DP.
     """
-    text = normalise_punctuation(text)
-    lines = text.split("\n")
-    sections = _sections(lines)
-    if not any(cell.column in HEADINGS.values() for cell in sections):
-        raise IngestError(path, "no recognisable summary heading (Aim, Objectives, Background, "
-                                "Target beneficiary groups, Main Outcomes ...)", 1)
-    if dp_name:
-        name, line = clean_dp_name(dp_name), 1
-    else:
-        found = detect_dp_name(lines, Path(path).stem)
-        if found is None:
-            raise IngestError(path, "no recognisable Development Partnership: the text never names "
-                                    "one ('the X DP', 'X Development Partnership'); pass --dp-name", 1)
-        name, line = found
-    summary = Summary(path=path, dp_name=name, dp_line=line, sections=sections)
-    objectives = summary.section("objectives")
-    if objectives is not None:
-        summary.objectives = list_items(objectives.text)
-    outcomes = summary.section("outcomes")
-    if outcomes is not None:
-        summary.outcomes = read_outcomes(outcomes.text)
-    theme = _THEME.search(text)
-    summary.theme = theme.group(1) if theme else None
-    round_ = _ROUND.search(text)
-    summary.round = int(round_.group(1)) if round_ else None
+    layout = lay_out(blocks)
+    cells = layout.cells()
+    prose = [(cell.line, line) for cell in cells for line in cell.text.split("\n")]
+    if not (layout.headings or layout.fields or any(c.column == "objectives" for c in cells)
+            or any(_PROSE_SIGNAL.search(text) for _line, text in prose)):
+        first = blocks[0].line if blocks else 1
+        raise IngestError(path, "no recognisable summary heading (Aim, Objectives, Background, Target beneficiary "
+                                "groups, Main Outcomes ...), field (Theme, Round, Partners) or Development "
+                                "Partnership", first or 1)
+    summary = Summary(path=path, dp_name="", dp_line=1, sections=[], format=fmt,
+                      title=layout.title.text if layout.title else None)
+    _name(summary, layout, prose, dp_name)
+    if layout.title is not None:
+        summary.sections.append(Cell(column="title", line=layout.title.line, text=layout.title.text))
+    if not any(cell.column == "aim" for cell in cells):
+        at = next((i for i, cell in enumerate(cells) if cell.column == "intro"), None)
+        if at is not None:
+            cells[at] = Cell(column="aim", line=cells[at].line, text=cells[at].text)
+    summary.sections.extend(cells)
+    summary.objectives = _objectives(layout)
+    outcomes = [cell.text for cell in cells if cell.column == "outcomes"]
+    summary.outcomes = read_outcomes("\n".join(outcomes)) if outcomes else []
+    read_facts(summary, layout, themes or {})
     return summary
 
 
-def _heading(line: str) -> tuple[str, str] | None:
-    """Return (field, inline text) if a line is a section heading, else None."""
-    stripped = line.strip()
-    if not stripped or len(stripped) > 200:
+def _name(summary: Summary, layout: Layout, prose: list[tuple[int, str]], override: str | None) -> None:
+    """Find the DP's name and aliases: override, title, labelled field, prose, in that order."""
+    body = " ".join(match_key(text) for _line, text in prose)
+    found = _prose_name(prose, Path(summary.path).stem)
+    labelled = next((f for f in layout.fields if f.fact == "name" and f.values[0].strip()), None)
+    title = split_title(layout.title.text) if layout.title is not None else None
+    if override:
+        summary.dp_name, summary.name_source = clean_dp_name(override), "override"
+    elif title and (_named_in(title, body) or not found or match_key(found[0]) in match_key(layout.title.text)):
+        summary.dp_name, summary.aliases = title[0], title[1]
+        summary.dp_line, summary.name_source = layout.title.line, "title"
+    elif labelled is not None:
+        summary.dp_name, summary.dp_line = clean_dp_name(labelled.values[0]), labelled.line
+        summary.name_source = "field"
+    elif found is not None:
+        summary.dp_name, summary.dp_line, summary.name_source = found[0], found[1], "prose"
+    elif title:
+        summary.dp_name, summary.aliases = title[0], title[1]
+        summary.dp_line, summary.name_source = layout.title.line, "title"  # type: ignore[union-attr]
+    else:
+        raise IngestError(summary.path, "no recognisable Development Partnership: no title line names one, and "
+                                        "the text never does ('the X DP', 'X Development Partnership'); pass "
+                                        "--dp-name", 1)
+    if not summary.dp_name:
+        raise IngestError(summary.path, "the DP's name is empty; pass --dp-name", summary.dp_line)
+    others = [clean_dp_name(labelled.values[0])] if labelled is not None else []
+    others += [one_line(f.values[0]) for f in layout.fields if f.fact == "fullname" and f.values[0].strip()]
+    if layout.strapline and _acronym(summary.dp_name) and _initials_match(summary.dp_name, layout.strapline) \
+            and _title_case(layout.strapline):
+        others.append(layout.strapline)
+    if found is not None:
+        others.append(found[0])
+    words = summary.dp_name.split()
+    for size in range(len(words) - 1, 1, -1):  # `Open Gate` for `Open Gate Kent`, when the text says so
+        prefix = " ".join(words[:size])
+        if body.count(match_key(prefix)) >= 2 and match_key(summary.dp_name) not in body:
+            others.append(prefix)
+            break
+    for alias in others:
+        if match_key(alias) != match_key(summary.dp_name) and alias not in summary.aliases and alias:
+            summary.aliases.append(alias)
+
+
+def _named_in(title: tuple[str, list[str]], body: str) -> bool:
+    """Tell whether the text says the title's name, an alias, or the name's first words."""
+    names = [title[0], *title[1]]
+    first = " ".join(title[0].split()[:2])
+    return any(f" {match_key(n)} " in f" {body} " for n in [*names, first] if match_key(n))
+
+
+def split_title(text: str) -> tuple[str, list[str]] | None:
+    """Read a DP's name and aliases from a title line; None if the line cannot be a DP's name.
+
+    >>> split_title("ATLAS - Action for Training and Learning for Asylum Seekers")
+    ('ATLAS', ['Action for Training and Learning for Asylum Seekers'])
+    >>> split_title("Steps to Business Success (SBS)")
+    ('SBS', ['Steps to Business Success'])
+    >>> split_title("Equal Forum Development Partnership"), split_title("Open Gate Kent - Into work after prison")
+    (('Equal Forum', []), ('Open Gate Kent', []))
+    """
+    text = one_line(normalise_punctuation(text)).strip(" .:")
+    text = re.sub(r"^(?:the\s+)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:DP|D\.P\.|Development\s+Partnership)(?:\s+summary)?$", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+summary$", "", text, flags=re.IGNORECASE)
+    if not text or len(text.split()) > 24 or re.search(r"[.!?]$", text):
         return None
-    head, sep, rest = stripped.partition(":")
-    key = match_key(head)
-    if key in HEADINGS and (sep or len(head.split()) <= 5):
-        return HEADINGS[key], rest.strip()
-    if sep and not rest.strip() and 0 < len(head.split()) <= 5 and head[:1].isupper():
-        return re.sub(r"\W+", "-", key).strip("-") or "section", ""
-    return None
+    cut = _TITLE_SPLIT.search(text)
+    if cut is None or cut.start() == 0:
+        return (clean_dp_name(text), []) if len(text.split()) <= 10 else None
+    name, rest = text[:cut.start()].strip(), (cut.group(1) or text[cut.end():]).strip()
+    if not rest or len(name.split()) > 10:
+        return (clean_dp_name(name), []) if len(name.split()) <= 10 else None
+    if _acronym(rest) and not _acronym(name):
+        return clean_dp_name(rest), [name]
+    alias = [rest] if _title_case(rest) or (_acronym(name) and _initials_match(name, rest)) else []
+    return clean_dp_name(name), alias
 
 
-def _sections(lines: list[str]) -> list[Cell]:
-    """Split lines into sections at headings; text before the first heading is 'intro'."""
-    sections: list[Cell] = []
-    column, start, body = "intro", 1, []
+def _acronym(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9&+\-]{1,11}", text.replace(" ", ""))) and len(text.split()) <= 2
 
-    def close() -> None:
-        content = "\n".join(part.rstrip() for part in body).strip()
-        if content:
-            sections.append(Cell(column=column, line=start, text=content))
 
-    following_text = [""] * (len(lines) + 1)  # the first non-blank line from each index on
-    for index in range(len(lines) - 1, -1, -1):
-        following_text[index] = lines[index] if lines[index].strip() else following_text[index + 1]
-    for number, line in enumerate(lines, start=1):
-        heading = _heading(line)
-        if heading is not None and heading[0] not in HEADINGS.values():
-            following = following_text[number]
-            if not any(part.strip() for part in body) or _BULLET.match(following):
-                heading = None  # a lead-in line ("Key priorities were:"), not a heading
-        if heading is None:
-            body.append(line)
+def _title_case(text: str) -> bool:
+    """Tell whether most of a phrase's long words are capitalised (an expansion, not a strapline)."""
+    long_words = [w for w in text.split() if len(w) > 3]
+    return bool(long_words) and sum(w[:1].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+def _initials_match(acronym: str, expansion: str) -> bool:
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", expansion)).upper()
+    letters = re.sub(r"[^A-Z0-9]", "", acronym.upper())
+    return bool(letters) and all(ch in initials for ch in letters)
+
+
+def _objectives(layout: Layout) -> list[str]:
+    """Return the objectives as items: list items, else the lines after a lead-in, else split text."""
+    for name, blocks in layout.sections:
+        if name != "objectives":
             continue
-        close()
-        column, start, body = heading[0], number, [heading[1]] if heading[1] else []
-    close()
-    return sections
+        items = [b.text for b in blocks if b.kind == "item"]
+        if items:
+            return items
+        lines = [b.text for b in blocks if not b.text.endswith(":")]
+        if len(lines) > 1:
+            return lines
+        return list_items("\n".join(b.text for b in blocks))
+    return []
 
 
 def clean_dp_name(name: str) -> str:
@@ -162,25 +225,30 @@ def _name_words(words: list[str], sentence_start: bool, named_after: str = "") -
 
 
 def detect_dp_name(lines: list[str], file_name: str = "") -> tuple[str, int] | None:
-    """Find the DP a summary is about: a labelled name, else the most named 'X DP'.
+    """Find the DP a text is about: a labelled name, else the most named 'X DP'.
 
     >>> detect_dp_name(["The aim of the SEEM DP was to test.", "The DP covered it."])
     ('SEEM', 1)
     >>> detect_dp_name(["Development Partnership: Fair Chance"])
     ('Fair Chance', 1)
     """
-    for number, line in enumerate(lines, start=1):
+    return _prose_name(list(enumerate(lines, start=1)), file_name)
+
+
+def _prose_name(lines: list[tuple[int, str]], file_name: str = "") -> tuple[str, int] | None:
+    """Find the DP named in numbered lines: a labelled name, a title-like line, else the most named 'X DP'."""
+    for number, line in lines:
         labelled = _DP_LABELLED.match(line)
         if labelled and labelled.group(1).strip():
             return clean_dp_name(labelled.group(1)), number
-    for number, line in enumerate(lines, start=1):  # a title line: `Equal Forum Development Partnership`
+    for number, line in lines:  # a title line: `Equal Forum Development Partnership`
         title = _DP_TITLE.match(line)
         if title and (name := _name_words(title.group(1).split(), sentence_start=False)):
             return clean_dp_name(name), number
     named_after = match_key(file_name.replace("_", " ").replace("-", " "))
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         for match in _DP_NAME.finditer(line):
             sentence_start = line[:match.start()].rstrip()[-1:] in ("", ".", "!", "?", ":")
             words = _name_words(match.group(1).split(), sentence_start, named_after)
@@ -212,12 +280,12 @@ def list_items(text: str) -> list[str]:
     ['to develop', 'to test']
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    bullets = [line for line in lines if _BULLET.match(line)]
+    bullets = [line for line in lines if BULLET.match(line)]
     if bullets:
         items: list[str] = []
         for line in lines:
-            if _BULLET.match(line):
-                items.append(_BULLET.sub("", line).strip())
+            if BULLET.match(line):
+                items.append(BULLET.sub("", line).strip())
             elif items and not line.endswith(":"):
                 items[-1] += " " + line
         return [item for item in items if item]
@@ -225,43 +293,3 @@ def list_items(text: str) -> list[str]:
         parts = [part.strip() for part in re.split(r";\s*", lines[0]) if part.strip()]
         return parts
     return [line for line in lines if not line.endswith(":")]
-
-
-_QUALIFIER = r"(?:(over|more than|almost|nearly|around|about|approximately|some|at least|up to|under|fewer than)\s+)?"
-_FIGURE = re.compile(
-    _QUALIFIER + r"(?<![\d.£-])(\d{1,3}(?:,\d{3})+|\d+)(?![\d/-])(\s*%|\s+per\s+cent)?\s+"
-    r"(.+?)(?=\s+and\s+" + _QUALIFIER + r"\d|[,.;:!?()]|$)",
-    re.IGNORECASE,
-)
-_PERIOD = re.compile(r"\b((?:19|20)\d\d(?:\s*[-/]\s*\d{1,4})?)\b")
-
-
-def read_outcomes(text: str) -> list[Outcome]:
-    """Read outcome sentences and their figures (300 people, 150 social enterprises, 2003-4).
-
-    >>> [(o.quantity, o.qualifier, o.unit, o.period) for o in read_outcomes(
-    ...     "By 2003-4, partners had reached over 300 people and over 150 social enterprises.")]
-    [(300, 'over', 'people', '2003-4'), (150, 'over', 'social enterprises', '2003-4')]
-    """
-    outcomes: list[Outcome] = []
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n+", text):
-        sentence = sentence.strip()
-        if not sentence:
-            continue
-        period = _PERIOD.search(sentence)
-        found = False
-        for match in _FIGURE.finditer(sentence):
-            number = int(match.group(2).replace(",", ""))
-            if 1900 <= number <= 2100 and not match.group(1):
-                continue
-            unit = re.split(r"\s+(?:in|by|during|since|from)\s+(?:the\s+)?(?:19|20)\d\d", match.group(4))[0]
-            unit = unit.strip()
-            if match.group(3):
-                unit = "% " + unit
-            outcomes.append(Outcome(text=sentence, quantity=number, unit=unit,
-                                    qualifier=(match.group(1) or "").lower() or None,
-                                    period=period.group(1).replace(" ", "") if period else None))
-            found = True
-        if not found:
-            outcomes.append(Outcome(text=sentence, period=period.group(1) if period else None))
-    return outcomes

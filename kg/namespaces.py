@@ -64,6 +64,7 @@ KIND_PATHS: dict[str, str] = {
     "policy": "policy",
     "activity": "activity",
     "scheme": "scheme",
+    "org": "org",
 }
 
 

@@ -42,6 +42,12 @@ class Settings:
     max_body: int = _setting(1_000_000, "Largest request body accepted, in bytes.")
     search_window: int = _setting(1000, "Deepest search result a client may page to.")
     ingest_wait: float = _setting(30.0, "Seconds an ingest waits for another one on the same store to finish.")
+    max_document_mb: int = _setting(50, "Largest document file `kg ingest` reads, in megabytes; larger files are "
+                                        "refused.")
+    parse_timeout: float = _setting(30.0, "Seconds reading one HTML, Word or PDF file may take before its reader "
+                                          "is stopped and the file refused.")
+    parse_memory: int = _setting(1024, "Megabytes of memory a reader of HTML, Word or PDF files may use "
+                                       "(0: no limit).")
     cors: bool = _setting(True, "Allow cross-origin GET and POST on the SPARQL endpoint and API.")
     base_url: str = _setting("", "Public URL of the service, if it is behind a proxy.")
     index: str = _setting("", "Search index directory (default: inside the store's current snapshot).")

@@ -26,7 +26,7 @@ def test_other_headings_case_and_order() -> None:
     summary = read_summary("f.txt", (DOCUMENTS / "fair_chance_summary.txt").read_text())
     assert summary.dp_name == "Fair Chance"
     columns = [c.column for c in summary.sections]
-    assert columns == ["intro", "aim", "objectives", "background", "beneficiaries", "outcomes"]
+    assert columns == ["title", "aim", "objectives", "background", "beneficiaries", "outcomes"]
     assert summary.objectives == [
         "To test intensive personal advice with Jobcentre Plus",
         "To influence the New Deal for Lone Parents",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from ingest.formats.isolated import ReadLimits
 from ingest.pipeline import IngestResult, expand_paths, ingest_paths, remove_document, sample_corpus
 from kg.export import FORMATS, write_export
 from kg.queries import dps_targeting, resolve_body, stats
@@ -52,26 +53,61 @@ def main() -> None:
 @click.option("--store", help=STORE_HELP)
 @click.option("--dp-name", help="Name of the DP a summary describes, when its text does not say.")
 @click.option("--sample", is_flag=True, help="Also ingest the bundled sample corpus.")
-def ingest(paths: tuple[Path, ...], store: str | None, dp_name: str | None, sample: bool) -> None:
-    """Ingest documents (files or folders): DP summaries and mainstreaming strategies."""
+@click.option("--dry-run", is_flag=True, help="Read and report every file; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Report what was read from each file as JSON.")
+def ingest(paths: tuple[Path, ...], store: str | None, dp_name: str | None, sample: bool, dry_run: bool,
+           as_json: bool) -> None:
+    """Ingest documents (files or folders; .txt, .md, .html, .docx, .pdf): DP summaries and strategies."""
     targets = list(paths) + ([sample_corpus()] if sample else [])
     if not targets:
         raise click.UsageError("give files or folders to ingest, or --sample")
-    with _open(store) as kg_store:
-        result = _ingest_with_progress(kg_store, targets, dp_name)
-        _sync_index(kg_store, store)
-    _print_ingest(result)
+    settings = Settings.from_env(store=store)
+    limits = ReadLimits(max_bytes=settings.max_document_mb * 1024 * 1024, timeout=settings.parse_timeout,
+                        memory_mb=settings.parse_memory)
+    if dry_run:
+        result = _ingest_with_progress(None, targets, dp_name, limits)
+    else:
+        with _open(store) as kg_store:
+            result = _ingest_with_progress(kg_store, targets, dp_name, limits)
+            _sync_index(kg_store, store)
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, "documents": [r.as_dict() for r in result.readings],
+                               "errors": [{"file": e.path, "line": e.line, "reason": e.reason}
+                                          for e in result.errors]}, indent=2))
+    else:
+        _print_readings(result)
+        if not dry_run:
+            _print_ingest(result)
+        else:
+            for error in result.errors:
+                click.echo(f"error: {error}", err=True)
     if result.errors:
         sys.exit(1)
 
 
-def _ingest_with_progress(store: Store, targets: list[Path], dp_name: str | None) -> IngestResult:
-    """Ingest, showing a progress bar on a terminal."""
+#: Most files whose readings `kg ingest` prints one by one; past that, --json gives them.
+READINGS_SHOWN = 200
+
+
+def _print_readings(result: IngestResult) -> None:
+    """Print what was read from each file: format, genre, DP and how it was found, theme, warnings."""
+    if len(result.readings) > READINGS_SHOWN:
+        click.echo(f"Read {len(result.readings)} files ({sum(bool(r.warnings) for r in result.readings)} with "
+                   "warnings); use --json for what was read from each.")
+        return
+    for reading in result.readings:
+        for line in reading.describe():
+            click.echo(line)
+
+
+def _ingest_with_progress(store: Store | None, targets: list[Path], dp_name: str | None,
+                          limits: ReadLimits) -> IngestResult:
+    """Ingest (or, with no store, only read), showing a progress bar on a terminal."""
     total = len(expand_paths(targets))
     if not sys.stderr.isatty() or total < 5:
-        return ingest_paths(store, targets, dp_name)
-    with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
-        return ingest_paths(store, targets, dp_name, progress=lambda _path: bar.update(1))
+        return ingest_paths(store, targets, dp_name, limits=limits)
+    with click.progressbar(length=total, label="Reading", file=sys.stderr) as bar:
+        return ingest_paths(store, targets, dp_name, progress=lambda _path: bar.update(1), limits=limits)
 
 
 def _print_ingest(result: IngestResult) -> None:

@@ -1,0 +1,195 @@
+"""Read a PDF's text layer into blocks with pdfplumber: lines, their fonts and places, and ruled tables.
+
+Text is read line by line with its font size, weight and left edge, and put back together:
+running headers and footers (the same line on several pages, page numbers) are dropped, a line
+joins the one above when the line above was full (its next word would not have fitted), the
+largest type on the first page is the title, bold or larger short lines are headings, indented
+or bulleted lines are list items (PDF output often loses the bullet glyphs) and small type is a
+caption. Ruled tables are read from their cells. Ligatures (`ﬁ`, `ﬀ`) are unfolded by NFKC.
+A PDF without a text layer (a scan) is refused with a message saying so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import pdfplumber
+
+from ingest.blocks import Block, TableRow
+from ingest.errors import IngestError
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?$", re.IGNORECASE)
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2013\u2014*-]\s+")
+#: Share of the page height at the top and bottom where running headers and footers sit.
+_BAND = 0.09
+
+
+@dataclass
+class _Line:
+    """One line of text on a page, with what its characters say about it."""
+
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    first_word: float  # width of the line's first word
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def read_pdf(path: str, data: bytes) -> list[Block]:
+    """Read a PDF's bytes into blocks (IngestError if it is not a PDF or has no text layer)."""
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError(path, "not a PDF file (no %PDF- header)")
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_read_page(number, page) for number, page in enumerate(pdf.pages)]
+    except IngestError:
+        raise
+    except Exception as error:  # pdfminer raises many kinds on a damaged file
+        raise IngestError(path, f"not a readable PDF ({type(error).__name__}: {error})") from None
+    if not any(lines or tables for lines, tables, _height in pages):
+        raise IngestError(path, "the PDF has no text layer (a scanned image?): run OCR on it first "
+                                "(e.g. ocrmypdf) or give its text as .txt")
+    return _blocks(_drop_running_lines(pages))
+
+
+_Page = tuple[list[_Line], list[tuple[float, list[list[str | None]]]], float]
+
+
+def _read_page(number: int, page: pdfplumber.page.Page) -> _Page:
+    """Return a page's lines outside tables, its tables (by top) and its height."""
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    lines: list[_Line] = []
+    for found in page.extract_text_lines(return_chars=True, strip=True):
+        chars = [c for c in found["chars"] if c["text"].strip()]
+        if not chars:
+            continue
+        middle_x, middle_y = (found["x0"] + found["x1"]) / 2, (found["top"] + found["bottom"]) / 2
+        if any(x0 <= middle_x <= x1 and top <= middle_y <= bottom for x0, top, x1, bottom in boxes):
+            continue
+        text = unicodedata.normalize("NFKC", found["text"]).strip()
+        first_end = next((c["x1"] for c, nxt in zip(chars, [*chars[1:], None])
+                          if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), found["x1"])
+        lines.append(_Line(text, number, found["x0"], found["x1"], found["top"], found["bottom"],
+                           Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0],
+                           all("bold" in c["fontname"].lower() for c in chars), first_end - found["x0"]))
+    extracted = [(table.bbox[1], table.extract()) for table in tables]
+    return lines, extracted, float(page.height)
+
+
+def _drop_running_lines(pages: list) -> list:
+    """Drop running headers and footers: page numbers, and lines repeated near the edge of several pages."""
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", line.text.lower())
+
+    def in_band(line: _Line, height: float) -> bool:
+        return line.top < height * _BAND or line.bottom > height * (1 - _BAND)
+
+    seen = Counter(key(line) for lines, _t, height in pages for line in {key(x): x for x in lines
+                                                                          if in_band(x, height)}.values())
+    repeated = {text for text, count in seen.items() if count >= 2}
+    return [([line for line in lines if not (in_band(line, height) and (
+        key(line) in repeated or _PAGE_NUMBER.match(line.text)))], tables, height)
+        for lines, tables, height in pages]
+
+
+def _blocks(pages: list) -> list[Block]:
+    """Put lines back into blocks, in reading order, with each page's tables where they stand."""
+    all_lines = [line for lines, _t, _h in pages for line in lines]
+    if not all_lines:
+        sizes: Counter[float] = Counter()
+    else:
+        sizes = Counter()
+        for line in all_lines:
+            sizes[line.size] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    lefts = Counter(round(line.x0) for line in all_lines if line.size == body)
+    margin = min((x for x, count in lefts.items() if count >= 2), default=min(lefts, default=0))
+    right = max((line.x1 for line in all_lines if line.size == body), default=0.0)
+    title_size = max((line.size for line in all_lines if line.page == 0), default=body)
+    blocks: list[Block] = []
+    previous: _Line | None = None
+    for lines, tables, _height in pages:
+        pending = sorted(tables, key=lambda t: t[0])
+        for line in lines:
+            while pending and pending[0][0] <= line.top:
+                blocks.append(_table(pending.pop(0)[1]))
+                previous = None
+            kind, level = _kind(line, body, margin, title_size, blocks)
+            if previous is not None and blocks and _continues(previous, line, kind, right, blocks[-1]):
+                last = blocks[-1]
+                blocks[-1] = Block(last.kind, last.text + " " + _BULLET.sub("", line.text), level=last.level)
+            else:
+                blocks.append(Block(kind, _BULLET.sub("", line.text) if kind == "item" else line.text,
+                                    level=level))
+            previous = line
+        for _top, rows in pending:
+            blocks.append(_table(rows))
+            previous = None
+    return [block for block in blocks if block.kind == "table" or block.text.strip()]
+
+
+def _kind(line: _Line, body: float, margin: float, title_size: float, blocks: list[Block]) -> tuple[str, int]:
+    """Classify a line by its type and place: title, heading, item, caption or paragraph."""
+    words = len(line.text.split())
+    if line.page == 0 and line.size >= body * 1.3 and line.size == title_size and not any(
+            b.kind == "title" for b in blocks):
+        return "title", 1
+    if words <= 12 and (line.size >= body * 1.1 or (line.bold and line.size >= body * 0.95)):
+        return "heading", 2 if line.size >= body * 1.1 else 3
+    if _BULLET.match(line.text) or line.x0 > margin + 12:
+        return "item", 1
+    if line.size < body * 0.85:
+        return "caption", 0
+    return "paragraph", 0
+
+
+def _continues(previous: _Line, line: _Line, kind: str, right: float, last: Block) -> bool:
+    """Tell whether a line carries on the block above: that block's last line was full and nothing breaks it."""
+    if last.kind in ("title", "heading", "table", "caption") or kind in ("title", "heading", "caption"):
+        return False
+    if _BULLET.match(line.text):
+        return False
+    if kind == "paragraph" and last.kind == "item":
+        return False
+    if line.page == previous.page and line.top - previous.bottom > max(previous.height, 1.0) * 1.2:
+        return False
+    space = previous.size * 0.3
+    return previous.x1 + space + line.first_word > right - previous.size * 0.5
+
+
+def _table(rows: list[list[str | None]]) -> Block:
+    """Return a table's rows as a block; a cell's wrapped lines are joined by spaces."""
+    clean = tuple(TableRow(tuple(_cell(cell or "") for cell in row))
+                  for row in rows if any(cell and cell.strip() for cell in row))
+    return Block("table", rows=clean)
+
+
+def _cell(text: str) -> str:
+    r"""Return a cell's text: wrapped lines joined, but lines of a list without separators kept apart.
+
+    >>> _cell("Kent Council; Medway\nCouncil"), _cell("Ely Trust\nFenland Council\nand partners")
+    ('Kent Council; Medway Council', 'Ely Trust\nFenland Council and partners')
+    """
+    lines = [" ".join(line.split()) for line in unicodedata.normalize("NFKC", text).split("\n") if line.strip()]
+    if any("," in line or ";" in line for line in lines) or len(lines) < 2:
+        return " ".join(lines)
+    kept: list[str] = []
+    for line in lines:
+        if kept and (line[:1].islower() or line[:1] in "&(" or kept[-1].endswith((" and", " of", " for", "&"))):
+            kept[-1] += " " + line
+        else:
+            kept.append(line)
+    return "\n".join(kept)

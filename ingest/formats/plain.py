@@ -1,0 +1,56 @@
+"""Read plain text (.txt, copied web pages, tab-separated exports) and Markdown into blocks.
+
+Each line is a block: bullets and numbered lines are list items, other lines paragraphs;
+Markdown `#` lines are headings (the first `# ` the title). From the first line with two tabs
+on, the lines form a table, one row per line, as word processors export tables. Line numbers
+are the file's own, and the file's text is what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.blocks import Block, TableRow
+
+#: A list bullet: a symbol, a number or a letter with `.` or `)`, then a space.
+BULLET = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u00b7o]|\d{1,2}[.)]|[a-z][.)]"
+                    r"|\([a-z0-9]{1,2}\))\s+")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def read_plain(text: str, markdown: bool = False) -> list[Block]:
+    """Split text into blocks, keeping each block's line number.
+
+    >>> [(b.kind, b.text, b.line) for b in read_plain("ATLAS\\n\\nThe aim was:\\n- to help\\n")]
+    [('paragraph', 'ATLAS', 1), ('paragraph', 'The aim was:', 3), ('item', 'to help', 4)]
+    >>> read_plain("# ATLAS\\n## Aim\\n", markdown=True)[0].kind
+    'title'
+    """
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    table_at = next((i for i, line in enumerate(lines) if line.count("\t") >= 2), None)
+    titled = False
+    for number, line in enumerate(lines[:table_at], start=1):
+        if not line.strip():
+            continue
+        if markdown:
+            line = _EMPHASIS.sub(r"\2", line)
+            heading = _MARKDOWN_HEADING.match(line)
+            if heading:
+                level = len(heading.group(1))
+                kind = "title" if level == 1 and not titled else "heading"
+                titled = titled or kind == "title"
+                blocks.append(Block(kind, heading.group(2), number, level=level))
+                continue
+        bullet = BULLET.match(line)
+        if bullet:
+            depth = len(line) - len(line.lstrip())
+            blocks.append(Block("item", line[bullet.end():].strip(), number, level=1 + depth // 2))
+        else:
+            blocks.append(Block("paragraph", line.strip(), number))
+    if table_at is not None:
+        rows = tuple(TableRow(tuple(line.split("\t")), line=number)
+                     for number, line in enumerate(lines[table_at:], start=table_at + 1) if line.strip())
+        blocks.append(Block("table", line=table_at + 1, rows=rows))
+    return blocks

@@ -1,0 +1,369 @@
+"""Lay out a DP summary's blocks: its title, its sections and its field blocks, in any format.
+
+Real DP pages name the DP only in their title, leave the aim and objectives without headings,
+put tab labels, straplines and photo captions between the lines, glue headings to the text
+before them, write headings as bullets, and give facts as field blocks (a label line and its
+value lines, `Label: value`, or a two-column table). This module reads that structure from the
+blocks of any format; `summary_reader` reads the DP, theme and partners from it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ingest.blocks import Block
+from ingest.formats.plain import BULLET
+from ingest.records import Cell
+from ingest.text import match_key, normalise_punctuation
+
+#: Section headings (as match keys) and the section each one opens.
+HEADINGS: dict[str, str] = {}
+for _section, _wordings in {
+    "aim": ["aim", "aims", "overall aim", "purpose", "aim of the dp", "aims and objectives", "mission", "our aim",
+            "the aim", "main aim", "project aim", "aim of the project", "aim of the partnership"],
+    "objectives": ["objectives", "key objectives", "main objectives", "key priorities", "priorities",
+                   "objectives and activities", "key priorities and actions", "our objectives", "goals"],
+    "background": ["background", "context", "rationale", "background and context", "origins", "the problem",
+                   "the issue", "the need", "why", "the challenge"],
+    "beneficiaries": ["target beneficiary groups", "beneficiary groups", "beneficiaries", "target groups",
+                      "target beneficiaries", "target group", "who we work with", "who we worked with",
+                      "client groups", "participants", "who it was for", "who we helped", "who took part",
+                      "who benefited", "who it helped", "target audience"],
+    "outcomes": ["main outcomes", "outcomes", "results", "key outcomes", "achievements", "main results", "impact",
+                 "outcomes and results", "main achievements", "what we achieved", "key achievements",
+                 "results and impact", "what happened", "lessons learned", "key results"],
+    "activities": ["activities", "main activities", "approach", "methods", "work programme", "what we did",
+                   "how we worked", "our approach"],
+    "intro": ["description", "overview", "summary", "about the dp", "about the partnership", "about us",
+              "introduction", "the project", "project description", "dp description"],
+}.items():
+    for _wording in _wordings:
+        HEADINGS[match_key(_wording)] = _section
+#: Words that make a short heading-like line open a section even in other wordings ("Our main results").
+_HEADING_WORDS = [("objective", "objectives"), ("priorit", "objectives"), ("beneficiar", "beneficiaries"),
+                  ("target group", "beneficiaries"), ("who we", "beneficiaries"), ("outcome", "outcomes"),
+                  ("achievement", "outcomes"), ("achieved", "outcomes"), ("result", "outcomes"),
+                  ("background", "background"), ("context", "background"), ("activit", "activities")]
+#: Field labels (as match keys) and the fact each gives.
+FIELDS: dict[str, str] = {}
+for _fact, _labels in {
+    "theme": ["theme", "equal theme", "theme and sub theme", "thematic field", "sub theme", "theme area",
+              "equal theme area", "thematic area"],
+    "round": ["round", "equal round", "funding round"],
+    "region": ["region", "regions", "location", "geographical coverage", "area covered", "geographical area",
+               "area", "where", "region covered", "regional coverage"],
+    "lead": ["lead partner", "lead organisation", "lead organization", "lead body", "managing partner",
+             "accountable body", "lead agency", "lead partner organisation"],
+    "partners": ["development partnership members", "dp members", "members", "partners", "core partners",
+                 "partner organisations", "partner organizations", "dp partners", "partnership members",
+                 "national partners", "other partners", "strategic partners", "key partners",
+                 "members of the partnership", "the partners", "partnership", "main partners", "dp partner",
+                 "the partnership", "partner organisation", "members of the dp", "who was involved"],
+    "fullname": ["full title", "full name", "dp full title", "full dp name", "acronym stands for", "in full"],
+    "contact": ["contact", "contacts", "contact details", "contact person", "contact name", "dp contact",
+                "telephone", "tel", "email", "e mail", "website", "web", "address", "phone", "fax", "web site",
+                "project manager", "contact us", "coordinator", "co ordinator", "manager"],
+    "dates": ["end dates", "end date", "action 2 dates", "action 2 end date", "action 3 end date", "dates",
+              "duration", "start date", "project dates", "lifetime", "action 2", "action 3", "action 1",
+              "action 2 and 3", "timescale", "funding period"],
+    "name": ["dp name", "name of dp", "name of the dp", "development partnership", "name", "dp title",
+             "project name", "title", "development partnership name", "name of development partnership"],
+    "reference": ["dp reference", "reference", "dp number", "ref", "equal reference", "dp id", "dp code"],
+}.items():
+    for _label in _labels:
+        FIELDS[match_key(_label)] = _fact
+#: Facts a label gives one value line of; the others take every short line that follows.
+_SINGLE = {"theme", "round", "region", "lead", "name", "reference", "fullname"}
+_CAPTION = re.compile(r"^\s*(?:\[\s*(?:photo|picture|image|photograph)\s*\]|\(?(?:photo|picture|image|photograph|"
+                      r"caption|pictured)\s*(?:[:\-\u2013)]|\s+by\b))", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"^(?:[<\u00ab\u2039]+\s*)?(?:back to top|top of page|print this page|print|back|home|return to top|"
+    r"back to .{0,40}|return to .{0,40}|page last updated.*|last updated.*|share this page|email this page|"
+    r"close window|skip to content|printer friendly version|site map|accessibility)\s*[>\u00bb\u203a]*$"
+    r"|^(?:this\s+(?:web\s*)?site|the\s+(?:web\s*)?site|site)\s+(?:is\s+|was\s+)?(?:supported|funded|sponsored|"
+    r"maintained|hosted|designed|managed|run)\b", re.IGNORECASE)
+_LEAD_IN = re.compile(r"\b(?:objectives?|aims?|priorities|goals?|set out to|aimed to|intended to|were to|was to|"
+                      r"sought to|planned to|wanted to|would)\b[^:]{0,40}:$", re.IGNORECASE)
+_GLUED = re.compile(r"(?<=[a-z0-9.!?)\]'\"])\s*([A-Z][A-Za-z']+(?:\s+[A-Za-z']+){0,3})\s*:?$")
+_SENTENCE_END = re.compile(r"[.!?]['\")\]]?$")
+
+
+@dataclass
+class FieldBlock:
+    """A labelled fact of the page: its label as written, what it gives, its values, where it stands."""
+
+    label: str
+    fact: str
+    values: list[str]
+    line: int
+
+
+@dataclass
+class Layout:
+    """A summary's structure: title, sections (with their blocks) and fields."""
+
+    title: Block | None
+    sections: list[tuple[str, list[Block]]] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    fields: list[FieldBlock] = field(default_factory=list)
+    headings: int = 0
+    strapline: str = ""
+
+    def cells(self) -> list[Cell]:
+        """Return each section as a Cell: the section's name, first line and text."""
+        return [Cell(column=name, line=start, text="\n".join(_render(b) for b in blocks))
+                for (name, blocks), start in zip(self.sections, self.starts) if blocks]
+
+
+def _render(block: Block) -> str:
+    return f"- {block.text}" if block.kind == "item" else block.text
+
+
+def clean(text: str) -> str:
+    """Fold ligatures and compatibility forms (NFKC), curly quotes and dashes; trim."""
+    return normalise_punctuation(unicodedata.normalize("NFKC", text)).strip()
+
+
+def words(text: str) -> int:
+    """Count the words of a text."""
+    return len(text.split())
+
+
+def is_short(text: str, most: int = 12) -> bool:
+    """Tell whether a text is a short line: a label, a name, a value, not a sentence."""
+    return 0 < words(text) <= most and not _SENTENCE_END.search(text)
+
+
+def section_of(text: str, explicit: bool = False) -> str | None:
+    """Return the section a heading opens, by its wording or its key words; None if it is not one.
+
+    >>> section_of("Main Achievements"), section_of("Who we worked with"), section_of("- Target Groups")
+    ('outcomes', 'beneficiaries', 'beneficiaries')
+    >>> section_of("Our objectives were ambitious and wide.") is None
+    True
+    """
+    key = match_key(text.strip(" -\u2022*:"))
+    if key in HEADINGS:
+        return HEADINGS[key]
+    if not explicit and (words(key) > 5 or not is_short(text.strip(), 6)):
+        return None
+    for stem, section in _HEADING_WORDS:
+        if stem in key:
+            return section
+    if explicit:
+        return re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "section"
+    return None
+
+
+def fact_of(label: str) -> str | None:
+    """Return the fact a field label gives (theme, round, partners ...), or None.
+
+    >>> fact_of("Development Partnership Members:"), fact_of("End-dates"), fact_of("Equal theme")
+    ('partners', 'dates', 'theme')
+    """
+    return FIELDS.get(match_key(label.strip().rstrip(":")))
+
+
+def normalise(blocks: list[Block]) -> list[Block]:
+    """Clean texts, drop boilerplate, split glued headings, and read two-column tables as fields."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "table":
+            out.extend(_table_fields(block))
+            continue
+        text = clean(block.text)
+        if not text or (block.kind != "field" and _BOILERPLATE.match(text)):
+            continue
+        if block.kind == "paragraph" and _CAPTION.match(text):
+            out.append(Block("caption", text, block.line))
+            continue
+        glued = _GLUED.search(text) if block.kind == "paragraph" and words(text) > 4 else None
+        if glued and match_key(glued.group(1)) in HEADINGS and not text[:glued.start(1)].rstrip().endswith(","):
+            out.append(Block("paragraph", text[:glued.start(1)].rstrip(), block.line))
+            out.append(Block("heading", glued.group(1), block.line, level=4))
+            continue
+        bullet = BULLET.match(text) if block.kind == "paragraph" else None
+        if bullet:
+            block, text = Block("item", text[bullet.end():], block.line, level=1), text[bullet.end():].strip()
+        if block.kind == "item" and match_key(text) in HEADINGS:
+            out.append(Block("heading", text, block.line, level=4))
+            continue
+        out.append(Block(block.kind, text, block.line, label=clean(block.label), level=block.level))
+    return out
+
+
+def _table_fields(block: Block) -> list[Block]:
+    """Read a table whose rows are label and value as field blocks; other tables give their rows' text."""
+    out: list[Block] = []
+    for row in block.rows:
+        cells = [clean(cell) for cell in row.cells]
+        filled = [cell for cell in cells if cell]
+        if len(filled) >= 2 and is_short(filled[0], 6):
+            out.append(Block("field", "\n".join(filled[1:]), row.line, label=filled[0].rstrip(":")))
+        elif filled:
+            out.append(Block("paragraph", " ".join(filled), row.line))
+    return out
+
+
+def field_at(blocks: list[Block], index: int) -> tuple[FieldBlock, int] | None:
+    """Read a field starting at a block: a field block, `Label: value`, or a label line and its values.
+
+    Returns the field and the index of the block after it, or None if no field starts there.
+    """
+    block = blocks[index]
+    if block.kind == "field":
+        return FieldBlock(block.label, fact_of(block.label) or "other", block.text.split("\n"), block.line), index + 1
+    if block.kind not in ("paragraph", "heading", "item"):
+        return None
+    label, colon, value = block.text.partition(":")
+    fact = fact_of(label) if colon else None
+    if fact and value.strip():
+        values = [value.strip()]
+        end = index + 1
+        if fact not in _SINGLE:
+            more, end = _values(blocks, end, fact)
+            values += more
+        return FieldBlock(label.strip(), fact, values, block.line), end
+    fact = fact_of(block.text)
+    if fact is None or not is_short(block.text.rstrip(":"), 6):
+        return None
+    values, end = _values(blocks, index + 1, fact, single=fact in _SINGLE)
+    if not values:
+        return None
+    return FieldBlock(block.text.rstrip(": "), fact, values, block.line), end
+
+
+def _values(blocks: list[Block], index: int, fact: str, single: bool = False) -> tuple[list[str], int]:
+    """Collect the value lines of a label: short lines up to the next label, heading or long text."""
+    values: list[str] = []
+    while index < len(blocks):
+        block = blocks[index]
+        listed = fact == "partners" and len(re.findall(r"[,;]", block.text)) >= 2 and not _SENTENCE_END.search(
+            block.text)
+        if block.kind not in ("paragraph", "item") or not (listed or is_short(block.text, 16)):
+            break
+        label, colon, _rest = block.text.partition(":")
+        other = fact_of(block.text) or (fact_of(label) if colon else None)
+        if (other and other != fact) or (not colon and section_of(block.text)):
+            break
+        values.append(block.text)
+        index += 1
+        if single:
+            break
+    return values, index
+
+
+def lay_out(blocks: list[Block]) -> Layout:
+    """Read the title, the sections and the fields of a summary's blocks."""
+    blocks = normalise(blocks)
+    title_at = find_title(blocks)
+    layout = Layout(title=blocks[title_at] if title_at is not None else None)
+    index = _skip_tab_bar(blocks, title_at + 1) if title_at is not None else 0
+    if title_at is not None and index > title_at + 1 and blocks[title_at + 1].kind == "paragraph":
+        layout.strapline = blocks[title_at + 1].text
+    section, current, opened_at = "intro", [], 0
+    in_list = False  # inside an objectives list opened by a lead-in line ("... were to:")
+
+    def close(name: str) -> None:
+        nonlocal current, opened_at
+        if current:
+            layout.sections.append((section, current))
+            layout.starts.append(opened_at or current[0].line)
+        current, opened_at = [], 0
+        _ = name
+
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind == "caption" or (title_at is not None and index <= title_at):
+            index += 1
+            continue
+        found = field_at(blocks, index)
+        if found is not None and not (block.kind == "heading" and found[0].fact == "partners"
+                                      and not found[0].values):
+            layout.fields.append(found[0])
+            index = found[1]
+            continue
+        heading = section_of(block.text, explicit=block.kind == "heading") if block.kind in (
+            "heading", "paragraph") else None
+        if heading is not None and (block.kind == "heading" or not current or _opens(blocks, index)):
+            close(section)
+            section, in_list, opened_at = heading, False, block.line
+            layout.headings += 1
+            index += 1
+            continue
+        label, colon, rest = block.text.partition(":")
+        if block.kind == "paragraph" and colon and rest.strip() and match_key(label) in HEADINGS:
+            close(section)  # `Aims: The Bridges DP trained refugees.`
+            section, in_list, opened_at = HEADINGS[match_key(label)], False, block.line
+            layout.headings += 1
+            current.append(Block("paragraph", rest.strip(), block.line))
+            index += 1
+            continue
+        if block.kind == "paragraph" and _LEAD_IN.search(block.text) and section in ("intro", "aim"):
+            close(section)
+            section, in_list = "objectives", True
+        elif in_list and block.kind == "paragraph" and any(b.kind == "item" for b in current):
+            close(section)
+            section, in_list = "intro", False
+        current.append(block)
+        index += 1
+    close(section)
+    return layout
+
+
+def _opens(blocks: list[Block], index: int) -> bool:
+    """Tell whether a heading-like line opens a section: text, not another label, follows it."""
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    return following is not None and following.kind != "heading"
+
+
+def find_title(blocks: list[Block]) -> int | None:
+    """Return the index of the block that titles the page, or None if the page has no title line."""
+    for index, block in enumerate(blocks[:6]):
+        if block.kind == "title":
+            return index
+    for index, block in enumerate(blocks[:4]):
+        if block.kind not in ("paragraph", "heading") or _generic(block.text):
+            continue
+        if (is_short(block.text, 24) and section_of(block.text) is None and fact_of(block.text) is None
+                and field_at(blocks, index) is None):
+            return index
+        return None
+    return None
+
+
+_GENERIC = {"equal", "development", "partnership", "partnerships", "dp", "dps", "summary", "summaries", "page",
+            "gb", "uk", "programme", "program", "profile", "case", "study", "directory", "the", "of", "and",
+            "community", "initiative", "european", "social", "fund", "esf", "great", "britain", "england"}
+
+
+def _generic(text: str) -> bool:
+    """Tell whether a line names only the kind of page ('EQUAL Development Partnership summary')."""
+    return all(word in _GENERIC for word in match_key(text).split())
+
+
+def _skip_tab_bar(blocks: list[Block], index: int) -> int:
+    """Skip the tab labels and strapline under a title; keep a last heading that opens the aim."""
+    start = index
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind == "caption":
+            index += 1
+            continue
+        if block.kind not in ("paragraph", "heading") or not is_short(block.text) or field_at(blocks, index):
+            break
+        if block.kind == "heading" and section_of(block.text, explicit=True) in ("aim", "objectives", "background",
+                                                                                 "intro"):
+            break
+        index += 1
+    after = blocks[index + 1] if index + 1 < len(blocks) else None
+    if (index < len(blocks) and blocks[index].kind == "paragraph" and words(blocks[index].text) <= 15
+            and after is not None and (after.kind in ("field", "heading", "caption") or field_at(blocks, index + 1))):
+        return index + 1  # a one-sentence strapline above the page's fields
+    if index > start and index < len(blocks) and blocks[index].kind == "paragraph":
+        last = blocks[index - 1]
+        if last.kind == "paragraph" and section_of(last.text) in ("aim", "objectives", "background"):
+            return index - 1
+    return index
