@@ -237,7 +237,7 @@ def _section_dps(out: DocumentGraph, report: BuildReport, section: StrategySecti
     """Add the DPs a section names; return them with the cells that name them."""
     dps: dict[URIRef, tuple[Cell, ...]] = {}
     for mention in section.dps:
-        for link in out.linker.dps(mention.text, section_theme(theme)):
+        for link in out.linker.dps(mention.text, section_theme(theme), mention.separated):
             dp = out.dp(link, round_)
             report.dps.add(str(dp))
             out.fact(activity, EQ.involves, dp, mention.cells, written=link.written)

@@ -19,6 +19,8 @@ from kg.namespaces import entity_iri, slugify
 
 _TOKEN = re.compile(r"[^\s/]+")
 _ACRONYM = re.compile(r"^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
+#: An abbreviation as prose writes it: all capitals, or mixed case with two capitals (`DfES`, `IDeA`, `DoH`).
+_ABBREVIATION = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9&\-]+\*?[.,;:]?$|^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
 _CONNECTORS = {"and", "or", "plus"}
 _DP_WORDS = re.compile(r"\b(?:DPs?|D\.P\.|Development\s+Partnerships?)\b", re.IGNORECASE)
 #: Texts whose concepts a linker remembers at most (then it starts again).
@@ -209,12 +211,13 @@ class Linker:
             parents.append((self._link(item.entry, written, item.entry.how), item.entry.kind))
         return None, parents
 
-    def dps(self, text: str, theme: str | None = None) -> list[Link]:
+    def dps(self, text: str, theme: str | None = None, separated: bool = False) -> list[Link]:
         """Resolve a 'DPs involved' item, splitting unseparated lists ('NESEP SEEM SEASY').
 
         Known DP names are found first (longest first); the words left are split so that an
-        all-capitals word stands alone and other runs of words make one name. A `*` on a
-        word marks that DP as willing to lead.
+        all-capitals word stands alone and other runs of words make one name, unless the cell
+        separates its names (`separated`: `LEAP Yorkshire*; AGILE`), where what is left is one
+        name. A `*` on a word marks that DP as willing to lead.
         """
         text = _DP_WORDS.sub(" ", text)
         spans, keys = _tokens(text)
@@ -222,7 +225,10 @@ class Linker:
         pieces: list[tuple[int, int]] = []
         position = 0
         for item in found + [Found(len(keys), len(keys), Entry("", "", "label"))]:
-            pieces.extend(_split_unknown(spans, position, item.start))
+            if separated and position < item.start:
+                pieces.extend(_split_at_leads(spans, position, item.start))
+            else:
+                pieces.extend(_split_unknown(spans, position, item.start))
             if item.entry.iri:
                 pieces.append((item.start, item.end))
             position = item.end
@@ -278,9 +284,9 @@ class Linker:
             written = re.sub(r"^the\s+", "", _slice(text, spans, item.start, item.end), flags=re.I)
             if item.entry.kind or not written[:1].isupper() or match_key(written) in own_names:
                 continue
-            if item.end - item.start == 1 and not _ACRONYM.match(written) and item.entry.how != "label":
+            if item.end - item.start == 1 and not _ABBREVIATION.match(written) and item.entry.how != "label":
                 continue
-            acronym = item.end - item.start == 1 and _ACRONYM.match(written) and item.entry.how != "label"
+            acronym = item.end - item.start == 1 and _ABBREVIATION.match(written) and item.entry.how != "label"
             if acronym and (self.dp_index.get(written) is not None or len(written.strip("*.,;:")) <= 2) \
                     and not _supported(text, spans, keys, item, found):
                 link = self._new_body(written.strip("*.,;:"))
@@ -309,6 +315,18 @@ def _supported(text: str, spans: list[re.Match[str]], keys: list[str], item: Fou
     right = min((i for i in (text.find(".", end), text.find("\n", end)) if i >= 0), default=len(text))
     return any(other is not item and not other.entry.kind and left < spans[other.start].start() < right
                and other.entry.iri != item.entry.iri for other in found)
+
+
+def _split_at_leads(spans: list[re.Match[str]], start: int, end: int) -> list[tuple[int, int]]:
+    """Split the words of one listed DP item only after a lead marker (`INSPIRE* Bristol City Council`)."""
+    pieces: list[tuple[int, int]] = []
+    run = start
+    for i in range(start, end):
+        if spans[i].group(0).endswith("*") and i + 1 < end:
+            pieces.append((run, i + 1))
+            run = i + 1
+    pieces.append((run, end))
+    return [(s, e) for s, e in pieces if s < e and not all(_token_key(sp.group(0)) in _NOT_A_DP for sp in spans[s:e])]
 
 
 def _split_unknown(spans: list[re.Match[str]], start: int, end: int) -> list[tuple[int, int]]:

@@ -21,13 +21,17 @@ class Cell:
 
 @dataclass(frozen=True)
 class Mention:
-    """A name as written in a cell (a body, a DP), with what the cell says about it."""
+    """A name as written in a cell (a body, a DP), with what the cell says about it.
+
+    `separated` says the cell separates its names (commas, semicolons, lines): the item is one name.
+    """
 
     text: str
     cells: tuple[Cell, ...]
     level: str | None = None
     lead: bool = False
     qualifier: str | None = None
+    separated: bool = False
 
 
 @dataclass

@@ -172,6 +172,9 @@ def _read_rows(strategy: Strategy, rows: list[TableRow], names: list[str]) -> No
             continue
         if not any(cells):
             continue
+        if section is not None and section.rows and all(continues_above(c) for c in cells if c):
+            _continue_row(section.rows[-1], names, cells)  # the rest of a row cut by a page break
+            continue
         if section is None:
             section = StrategySection(number=None, title="General", line=raw.line)
             strategy.sections.append(section)
@@ -181,6 +184,16 @@ def _read_rows(strategy: Strategy, rows: list[TableRow], names: list[str]) -> No
             for name, text in zip(names, cells) if text
         })
         section.rows.append(row)
+
+
+def _continue_row(row: StrategyRow, names: list[str], cells: list[str]) -> None:
+    """Append the cells of a row's continuation (every cell starting in lower case) to the row's cells."""
+    for name, text in zip(names, cells):
+        if not text:
+            continue
+        known = row.cells.get(name)
+        joined = f"{known.text} {text}" if known is not None else text
+        row.cells[name] = Cell(column=name, line=row.line, text=joined, row=row.number)
 
 
 def continues_above(text: str) -> bool:
@@ -231,6 +244,7 @@ class AudienceSplitter:
                 text += " "
             starts.append(len(text))
             text += cell.text
+        separated = bool(re.search(r"[,;\n]", text.strip(" ,;\n")))
         spans = [(0, len(text), None)]
         if with_levels:
             spans = self._level_spans(text)
@@ -246,6 +260,7 @@ class AudienceSplitter:
                 touched = tuple(cell for cell, offset in zip(group[near], starts[near])
                                 if offset <= last and offset + len(cell.text) > first)
                 mentions.append(Mention(text=mention[0], cells=touched or (group[0],), level=level,
+                                        separated=separated,
                                         lead=mention[1], qualifier=mention[2]))
         return mentions
 

@@ -82,8 +82,8 @@ _BOILERPLATE = re.compile(
     r"^(?:[<\u00ab\u2039]+\s*)?(?:back to top|top of page|print this page|print|back|home|return to top|"
     r"back to .{0,40}|return to .{0,40}|page last updated.*|last updated.*|share this page|email this page|"
     r"close window|skip to content|printer friendly version|site map|accessibility)\s*[>\u00bb\u203a]*$"
-    r"|^(?:this\s+(?:web\s*)?site|the\s+(?:web\s*)?site|site)\s+(?:is\s+|was\s+)?(?:supported|funded|sponsored|"
-    r"maintained|hosted|designed|managed|run)\b", re.IGNORECASE)
+    r"|^.{0,60}\b(?:web\s*)?site\s+(?:is\s+|was\s+)?(?:supported|funded|sponsored|maintained|hosted|designed|"
+    r"managed|run)\s+by\b|.*(?:\u00a9|\(c\)\s*(?:19|20)\d\d|\bcopyright\b)", re.IGNORECASE)
 _LEAD_IN = re.compile(r"\b(?:objectives?|aims?|priorities|goals?|set out to|aimed to|intended to|were to|was to|"
                       r"sought to|planned to|wanted to|would)\b[^:]{0,40}:$", re.IGNORECASE)
 _GLUED = re.compile(r"(?<=[a-z0-9.!?)\]'\"])\s*([A-Z][A-Za-z']+(?:\s+[A-Za-z']+){0,3})\s*:?$")
@@ -301,7 +301,9 @@ def lay_out(blocks: list[Block]) -> Layout:
             current.append(Block("paragraph", rest.strip(), block.line))
             index += 1
             continue
-        if block.kind == "paragraph" and _LEAD_IN.search(block.text) and section in ("intro", "aim"):
+        introduces = block.text.endswith(":") and index + 1 < len(blocks) and blocks[index + 1].kind == "item"
+        if block.kind == "paragraph" and section in ("intro", "aim") and (
+                _LEAD_IN.search(block.text) or (introduces and not any(b.kind == "item" for b in current))):
             close(section)
             section, in_list = "objectives", True
         elif in_list and block.kind == "paragraph" and any(b.kind == "item" for b in current):
@@ -345,14 +347,18 @@ def _generic(text: str) -> bool:
 
 
 def _skip_tab_bar(blocks: list[Block], index: int) -> int:
-    """Skip the tab labels and strapline under a title; keep a last heading that opens the aim."""
+    """Skip the tab labels and strapline under a title; keep a last heading that opens the aim.
+
+    The first line under the title may be a longer strapline (up to 20 words, no full stop).
+    """
     start = index
     while index < len(blocks):
         block = blocks[index]
         if block.kind == "caption":
             index += 1
             continue
-        if block.kind not in ("paragraph", "heading") or not is_short(block.text) or field_at(blocks, index):
+        most = 20 if index == start else 12
+        if block.kind not in ("paragraph", "heading") or not is_short(block.text, most) or field_at(blocks, index):
             break
         if block.kind == "heading" and section_of(block.text, explicit=True) in ("aim", "objectives", "background",
                                                                                  "intro"):

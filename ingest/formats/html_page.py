@@ -36,6 +36,7 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.\-]+)""")
 _SPACES = re.compile(r"\s+")
+_CAPTION_CLASS = re.compile(r"\b(?:caption|photo-?caption|figure-?caption|credit|imagecaption)\b", re.IGNORECASE)
 #: Labels web browsers treat as windows-1252 (WHATWG encoding standard).
 _CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252",
            "x-cp1252", "iso_8859-1"}
@@ -176,6 +177,10 @@ class _Walker:
                 self.page_title = _one_line(child.text())
                 continue
             if _is_skipped(child):
+                continue
+            if child.tag in ("p", "div", "span") and _CAPTION_CLASS.search(child.attrs.get("class", "")):
+                self._flush()
+                self._add("caption", child.text())
                 continue
             if child.tag == "br":
                 self._inline.append("\n")

@@ -85,7 +85,8 @@ def _read_page(number: int, page: pdfplumber.page.Page) -> _Page:
         lines.append(_Line(text, number, found["x0"], found["x1"], found["top"], found["bottom"],
                            Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0],
                            all("bold" in c["fontname"].lower() for c in chars), first_end - found["x0"]))
-    extracted = [(table.bbox[1], table.extract()) for table in tables]
+    extracted = [(table.bbox[1], [[_cell_text(page, cell) if cell else "" for cell in row.cells]
+                                  for row in table.rows]) for table in tables]
     return lines, extracted, float(page.height)
 
 
@@ -170,26 +171,36 @@ def _continues(previous: _Line, line: _Line, kind: str, right: float, last: Bloc
     return previous.x1 + space + line.first_word > right - previous.size * 0.5
 
 
-def _table(rows: list[list[str | None]]) -> Block:
-    """Return a table's rows as a block; a cell's wrapped lines are joined by spaces."""
-    clean = tuple(TableRow(tuple(_cell(cell or "") for cell in row))
-                  for row in rows if any(cell and cell.strip() for cell in row))
-    return Block("table", rows=clean)
+def _table(rows: list[list[str]]) -> Block:
+    """Return a table's rows as a block."""
+    return Block("table", rows=tuple(TableRow(tuple(row)) for row in rows if any(cell.strip() for cell in row)))
 
 
-def _cell(text: str) -> str:
-    r"""Return a cell's text: wrapped lines joined, but lines of a list without separators kept apart.
+def _cell_text(page: pdfplumber.page.Page, box: tuple[float, float, float, float]) -> str:
+    """Return a cell's text: a line joins the one above when the one above was full (wrapped), else starts anew.
 
-    >>> _cell("Kent Council; Medway\nCouncil"), _cell("Ely Trust\nFenland Council\nand partners")
-    ('Kent Council; Medway Council', 'Ely Trust\nFenland Council and partners')
+    A list written one name per line stays a list; a long name wrapped by the cell's width stays one name.
     """
-    lines = [" ".join(line.split()) for line in unicodedata.normalize("NFKC", text).split("\n") if line.strip()]
-    if any("," in line or ";" in line for line in lines) or len(lines) < 2:
-        return " ".join(lines)
-    kept: list[str] = []
-    for line in lines:
-        if kept and (line[:1].islower() or line[:1] in "&(" or kept[-1].endswith((" and", " of", " for", "&"))):
-            kept[-1] += " " + line
+    x0, top, x1, bottom = box
+    try:
+        found = page.crop((x0, top, x1, bottom), strict=False).extract_text_lines(return_chars=True, strip=True)
+    except ValueError:
+        return ""
+    lines: list[str] = []
+    padding = min((line["x0"] - x0 for line in found), default=0.0)
+    right = x1 - max(padding, 0.0)  # the cell's inner right edge: text wraps there
+    previous = None
+    for line in found:
+        chars = [c for c in line["chars"] if c["text"].strip()]
+        text = unicodedata.normalize("NFKC", line["text"]).strip()
+        if not chars or not text:
+            continue
+        first = next((c["x1"] for c, nxt in zip(chars, [*chars[1:], None])
+                      if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), line["x1"]) - line["x0"]
+        size = chars[0]["size"]
+        if previous is not None and lines and previous + size * 0.3 + first > right - size * 0.5:
+            lines[-1] += " " + text
         else:
-            kept.append(line)
-    return "\n".join(kept)
+            lines.append(text)
+        previous = line["x1"]
+    return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Each line is a block: bullets and numbered lines are list items, other lines paragraphs;
 Markdown `#` lines are headings (the first `# ` the title). From the first line with two tabs
-on, the lines form a table, one row per line, as word processors export tables. Line numbers
+on, up to the last line holding a tab, the lines form a table, one row per line, as word
+processors export tables; lines after it are text again. Line numbers
 are the file's own, and the file's text is what is stored.
 """
 
@@ -30,8 +31,10 @@ def read_plain(text: str, markdown: bool = False) -> list[Block]:
     lines = text.split("\n")
     blocks: list[Block] = []
     table_at = next((i for i, line in enumerate(lines) if line.count("\t") >= 2), None)
+    table_end = max((i for i, line in enumerate(lines) if "\t" in line), default=-1) + 1
     titled = False
-    for number, line in enumerate(lines[:table_at], start=1):
+    outside = [(n, line) for n, line in enumerate(lines, start=1) if table_at is None or not table_at < n <= table_end]
+    for number, line in outside:
         if not line.strip():
             continue
         if markdown:
@@ -51,6 +54,7 @@ def read_plain(text: str, markdown: bool = False) -> list[Block]:
             blocks.append(Block("paragraph", line.strip(), number))
     if table_at is not None:
         rows = tuple(TableRow(tuple(line.split("\t")), line=number)
-                     for number, line in enumerate(lines[table_at:], start=table_at + 1) if line.strip())
+                     for number, line in enumerate(lines[table_at:table_end], start=table_at + 1) if line.strip())
         blocks.append(Block("table", line=table_at + 1, rows=rows))
+        blocks.sort(key=lambda block: block.line)
     return blocks
