@@ -63,6 +63,7 @@ class BuildReport:
     unreconciled: list[str] = field(default_factory=list)
     triples: int = 0
     warnings: list[str] = field(default_factory=list)
+    dp_names: list[str] = field(default_factory=list)
 
 
 class DocumentGraph:
@@ -240,6 +241,8 @@ def _section_dps(out: DocumentGraph, report: BuildReport, section: StrategySecti
         for link in out.linker.dps(mention.text, section_theme(theme), mention.separated):
             dp = out.dp(link, round_)
             report.dps.add(str(dp))
+            if link.label not in report.dp_names:
+                report.dp_names.append(link.label)
             out.fact(activity, EQ.involves, dp, mention.cells, written=link.written)
             if link.lead:
                 out.fact(activity, EQ.lead, dp, mention.cells, written=link.written)

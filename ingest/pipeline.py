@@ -155,6 +155,8 @@ def ingest_paths(store: Store | None, paths: Iterable[str | Path], dp_name: str 
             else:
                 graph, report = build_summary(doc, record, document.text, linker, document.sha256)
             reading.warnings.extend(w for w in report.warnings if w not in reading.warnings)
+            if isinstance(record, Strategy):
+                reading.dps = report.dp_names
             result.readings.append(reading)
             batch.append((report, graph))
             size += len(graph)

@@ -58,10 +58,9 @@ _THEME_SOURCES = {"field": "field", "line": "line that states it", "prose": "pro
 
 def reading_of(document: Document, record: Summary | Strategy) -> Reading:
     """Describe what a reader made of a document."""
-    if isinstance(record, Strategy):
-        dps = list(dict.fromkeys(m.text.replace("*", "").strip() for s in record.sections for m in s.dps))
+    if isinstance(record, Strategy):  # its DPs are named once the linker has split the DP cells
         return Reading(file=document.path, format=document.format, genre="strategy", theme=record.theme,
-                       theme_source="title" if record.theme else None, round=record.round, dps=dps,
+                       theme_source="title" if record.theme else None, round=record.round,
                        policy_areas=len(record.sections), warnings=list(document.notes))
     return Reading(file=document.path, format=document.format, genre="summary", dp=record.dp_name,
                    name_source={"override": "--dp-name option"}.get(record.name_source, record.name_source),

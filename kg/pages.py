@@ -191,6 +191,8 @@ def dp_view(store: Store, dp: str) -> dict[str, object]:
         "beneficiary_groups": linked("eq:beneficiaryGroup"), "regions": linked("eq:region"),
         "themes": linked("eq:theme"), "policy_areas": linked("eq:policyArea"),
         "policies": linked("eq:mentions"),
+        "aliases": values("skos:altLabel"),
+        "partners": linked("eq:partner"), "lead_partners": {str(x["iri"]) for x in linked("eq:leadPartner")},
         "targets_by_level": dict(sorted(by_level.items())),
         "activities": [{"iri": str(r["a"]), "label": str(r["l"]), "policy_area": _s(r["area"]),
                         "policy_area_label": _s(r["areaLabel"]), "lead": bool(r["lead"].toPython())}

@@ -21,6 +21,8 @@ from ingest.source import decode
 #: File name endings taken when a folder is given, and the format each name suggests.
 SUFFIXES = {".txt": "text", ".text": "text", ".tsv": "text", ".md": "markdown", ".markdown": "markdown",
             ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf"}
+#: Formats whose files are archives or binary: a file named so that holds text is refused, not read as text.
+_BINARY_NAMES = {"docx": "a Word .docx file (a zip archive)", "pdf": "a PDF (no %PDF- header)"}
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|h[1-6]|div|p|table)\b",
                          re.IGNORECASE | re.DOTALL)
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body)\b[^>]*>", re.IGNORECASE)
@@ -69,6 +71,10 @@ def read_documents(paths: Iterable[Path],
             fmt = sniff(data, path.name)
             if fmt == "doc":
                 raise IngestError(str(path), "an old binary Word file (.doc): save it as .docx or .txt")
+            named = SUFFIXES.get(path.suffix.lower())
+            if named in _BINARY_NAMES and fmt in ("text", "markdown"):
+                raise IngestError(str(path), f"named {path.suffix} but it is not {_BINARY_NAMES[named]} "
+                                             f"(its first bytes are {data[:8]!r})")
             if fmt in ("text", "markdown"):
                 yield path, _local(path, data, fmt)
                 continue
