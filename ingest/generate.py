@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.gazetteer import Gazetteer
-from ingest.generate_names import BodyForms, DPName, Resolver, load_bodies, make_dp_names, make_unknown_bodies
+from ingest.generate_names import BodyForms, DPName, load_bodies, make_dp_names, make_unknown_bodies
+from ingest.generate_output import Output, write_page, write_strategy
 from ingest.generate_text import Audience, Row, Section, render_strategy, render_summary
 from ingest.generate_words import AFFINITY, HEAD_BODIES, SECTION_TITLES, THEME_WEIGHTS
 from kg.namespaces import entity_iri
@@ -120,21 +121,24 @@ def _written(rng: random.Random, body: BodyForms) -> Audience:
     return Audience(iri=body.iri, written=written, level=level, plain=plain)
 
 
-def generate_corpus(dps: int, seed: int, out_dir: Path) -> Manifest:
+def generate_corpus(dps: int, seed: int, out_dir: Path, output: Output | None = None) -> Manifest:
     """Write N DP summaries, the strategies naming them, and manifest.json into out_dir.
 
+    `output` says in which formats and summary layouts (default: text, the sample's layout).
     Raises:
         ValueError: N is below 1.
     """
     if dps < 1:
         raise ValueError("the number of DPs must be at least 1")
+    output = output or Output()
+    files = random.Random(f"{seed}:files")  # formats and layouts: their own stream, so text stays as it was
     started = time.perf_counter()
     graph = reference_graph()
     gazetteer = Gazetteer.from_graph(graph)
-    resolver = Resolver(gazetteer)
-    bodies, dropped = load_bodies(graph, resolver, random.Random(f"{seed}:typos"))
+    bodies, dropped = load_bodies(graph, random.Random(f"{seed}:typos"))
     names = make_dp_names(random.Random(f"{seed}:names"), dps, set(gazetteer.bodies.keys()))
-    unknown = make_unknown_bodies(random.Random(f"{seed}:unknown"), max(8, dps // 12), resolver)
+    known = set(gazetteer.bodies.keys())
+    unknown = make_unknown_bodies(random.Random(f"{seed}:unknown"), max(8, dps // 12), known)
     audiences = _Audiences(bodies, unknown, seed)
     rng = random.Random(f"{seed}:plan")
     planned = _assign_themes(rng, names)
@@ -153,18 +157,26 @@ def generate_corpus(dps: int, seed: int, out_dir: Path) -> Manifest:
             sections = _plan_sections(rng, theme, year, chunk, audiences, file)
             sections_total += len(sections)
             text = render_strategy(rng, theme, round_, year, part + 1, parts, sections)
-            (out_dir / file).write_bytes(text.encode("utf-8"))
-            strategies[theme].append(file)
+            written = write_strategy(out_dir, file, text, output, files)
+            for dp in chunk:
+                dp.strategies = [written if name == file else name for name in dp.strategies]
+            strategies[theme].append(written)
     records = []
     for dp in planned:
         mentions = _mentions(rng, dp, bodies)
-        text = render_summary(rng, dp.name.name, dp.theme, dp.round, dp.name.region, dp.name.town,
-                              [written for _iri, written in mentions])
-        (out_dir / "summaries" / f"{dp.name.slug}.txt").write_bytes(text.encode("utf-8"))
+        written = [form for _iri, form in mentions]
+        extra: dict[str, object] = {}
+        if output.layout == "pages" or (output.layout == "mixed" and files.random() < 0.5):
+            summary, extra = write_page(out_dir, dp.name.slug, dp.name.name, dp.theme, dp.round, dp.name.region,
+                                        dp.name.town, written, output, files)
+        else:
+            text = render_summary(rng, dp.name.name, dp.theme, dp.round, dp.name.region, dp.name.town, written)
+            summary = f"summaries/{dp.name.slug}.txt"
+            (out_dir / summary).write_bytes(text.encode("utf-8"))
         records.append({"name": dp.name.name, "iri": dp.iri, "theme": dp.theme, "round": dp.round,
-                        "region": dp.name.region, "summary": f"summaries/{dp.name.slug}.txt",
+                        "region": dp.name.region, "summary": summary,
                         "strategies": dp.strategies, "targets": sorted(dp.targets),
-                        "mentions": sorted({iri for iri, _written in mentions})})
+                        "mentions": sorted({iri for iri, _written in mentions}), **extra})
     data = _manifest_data(dps, seed, records, strategies, bodies, unknown, sections_total, dropped)
     path = out_dir / "manifest.json"
     path.write_bytes((json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -1,8 +1,8 @@
 """Names for generated corpora: DP names, the written forms of gazetteer bodies, typos, unknown bodies.
 
 Body forms come from the curated gazetteer (labels, abbreviations, aliases, known typos) plus
-one-edit typos; each form is kept only if the reader and linker resolve it, alone in a WHO cell,
-to its own body, so the manifest's ground truth says what a careful reader would find.
+one-edit typos. None is chosen by asking the linker what it resolves: the manifest's ground
+truth says what the documents mean, and ingest is measured against it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from dataclasses import dataclass, field
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ingest.gazetteer import Entry, Gazetteer
-from ingest.linker import Linker
-from ingest.records import Cell
-from ingest.strategy_reader import AudienceSplitter
 from ingest.text import match_key
 from kg.namespaces import EQ, ORG, SCHEMA, entity_iri, slugify
 
@@ -89,71 +85,21 @@ class BodyForms:
         return (self.founded is None or self.founded <= year) and (self.dissolved is None or self.dissolved >= year)
 
 
-class _QuickLinker(Linker):
-    """The ingest linker with the same near-miss rule computed faster (edits counted in one pass)."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        super().__init__(gazetteer)
-        self._by_length: dict[int, list[str]] = {}
-        for key in gazetteer.bodies.keys():  # noqa: SIM118 (a NameIndex, not a dict: no __iter__)
-            self._by_length.setdefault(len(key), []).append(key)
-
-    def _fuzzy(self, name: str) -> Entry | None:
-        key = match_key(name)
-        if len(key.replace(" ", "")) < 4:
-            return None
-        index = self.gazetteer.bodies
-        candidates = {entry.iri: entry
-                      for length in (len(key) - 1, len(key), len(key) + 1)
-                      for other in self._by_length.get(length, ())
-                      if other != key and within_one_edit(other, key)
-                      for entry in index._by_key[other]}
-        return next(iter(candidates.values())) if len(candidates) == 1 else None
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """Tell whether two strings are at most one edit (or one adjacent swap) apart, as `edit_distance <= 1`.
-
-    >>> within_one_edit("opdm", "odpm"), within_one_edit("dti", "dwp"), within_one_edit("lsc", "lscs")
-    (True, False, True)
-    """
-    if abs(len(a) - len(b)) > 1:
-        return False
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    a, b = a[start:], b[start:]
-    if len(a) == len(b):
-        return a[1:] == b[1:] or (len(a) >= 2 and a[0] == b[1] and a[1] == b[0] and a[2:] == b[2:])
-    return a[1:] == b if len(a) > len(b) else a == b[1:]
-
-
-class Resolver:
-    """Reads a WHO-cell text the way ingest does, to keep only forms that resolve as meant."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self.linker = _QuickLinker(gazetteer)
-        self.splitter = AudienceSplitter(gazetteer.levels)
-
-    def resolve(self, text: str) -> list[str]:
-        """Return the body IRIs ingest would link a WHO cell holding only `text` to."""
-        mentions = self.splitter.split([Cell(column="WHO", line=1, text=text, row=1)])
-        return [link.iri for mention in mentions for link in self.linker.bodies(mention.text)]
-
-
 def _year(value: object) -> int | None:
     found = re.match(r"\d{4}", str(value)) if value is not None else None
     return int(found.group(0)) if found else None
 
 
-def load_bodies(graph: Graph, resolver: Resolver, rng: random.Random) -> tuple[list[BodyForms], int]:
+def load_bodies(graph: Graph, rng: random.Random) -> tuple[list[BodyForms], int]:
     """Read every curated body and its written forms; return them (by IRI) and how many forms were dropped.
 
-    A form is dropped when it holds a list separator or colon, or when ingest would not resolve it
-    to its own body (an alias shared by two bodies, a generated typo one edit from another name).
+    A form is dropped when it holds a list separator or colon, or when the curated data itself
+    gives it to two bodies (an alias shared by two). Nothing asks the linker: the ground truth
+    says what the documents mean, not what today's reader finds.
     """
     bodies: list[BodyForms] = []
     dropped = 0
+    owners = _form_owners(graph)
     for node in sorted(set(graph.subjects(RDF.type, EQ.Body)), key=str):
         label = str(graph.value(node, RDFS.label))
         body_type = str(graph.value(node, EQ.bodyType) or "").rsplit("/", 1)[-1]
@@ -176,7 +122,7 @@ def load_bodies(graph: Graph, resolver: Resolver, rng: random.Random) -> tuple[l
         candidates["typo"] += [one_edit_typo(rng, longest)] if len(longest) >= 12 else []
         for how, names in candidates.items():
             names = [name[:1].upper() + name[1:] for name in names]  # a cell never starts in lower case
-            kept = [name for name in names if _usable(name) and resolver.resolve(name) == [body.iri]]
+            kept = [name for name in names if _usable(name) and owners.get(match_key(name), {body.iri}) == {body.iri}]
             dropped += len(names) - len(kept)
             if kept:
                 body.forms[how] = kept
@@ -185,6 +131,16 @@ def load_bodies(graph: Graph, resolver: Resolver, rng: random.Random) -> tuple[l
         if body.forms:
             bodies.append(body)
     return bodies, dropped
+
+
+def _form_owners(graph: Graph) -> dict[str, set[str]]:
+    """Return, for each written form's key in the curated data, the bodies that have it."""
+    owners: dict[str, set[str]] = {}
+    for predicate in (RDFS.label, EQ.abbreviation, SKOS.altLabel, SKOS.hiddenLabel):
+        for node, name in graph.subject_objects(predicate):
+            if (node, RDF.type, EQ.Body) in graph:
+                owners.setdefault(match_key(str(name)), set()).add(str(node))
+    return owners
 
 
 def _usable(name: str) -> bool:
@@ -271,9 +227,9 @@ def _acronym(rng: random.Random) -> str:
     return "".join(rng.choice(consonants if slot == "C" else vowels) for slot in pattern)
 
 
-def make_unknown_bodies(rng: random.Random, count: int, resolver: Resolver) -> list[tuple[str, str]]:
+def make_unknown_bodies(rng: random.Random, count: int, known: set[str]) -> list[tuple[str, str]]:
     """Make names of bodies the gazetteer does not know (`Kirklees Employment Forum`), with the IRIs
-    ingest gives them; names the linker would resolve or split are skipped."""
+    of the new bodies they are meant to become; `known` holds the keys of every curated name."""
     towns = sorted({town for towns in TOWNS.values() for town in towns})
     made: dict[str, str] = {}
     attempts = 0
@@ -282,8 +238,7 @@ def make_unknown_bodies(rng: random.Random, count: int, resolver: Resolver) -> l
         name = f"{rng.choice(towns)} {rng.choice(_UNKNOWN_KINDS)}"
         if name in made:
             continue
-        iris = resolver.resolve(name)
-        if len(iris) == 1 and iris[0] == str(entity_iri("body", slugify(name))):
-            made[name] = iris[0]
+        if match_key(name) not in known:
+            made[name] = str(entity_iri("body", slugify(name)))
     return list(made.items())
 

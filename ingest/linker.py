@@ -20,7 +20,7 @@ from kg.namespaces import entity_iri, slugify
 _TOKEN = re.compile(r"[^\s/]+")
 _ACRONYM = re.compile(r"^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
 #: An abbreviation as prose writes it: all capitals, or mixed case with two capitals (`DfES`, `IDeA`, `DoH`).
-_ABBREVIATION = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9&\-]+\*?[.,;:]?$"
+_ABBREVIATION = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9&+\-]+\*?[.,;:]?$"
                            r"|^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
 _CONNECTORS = {"and", "or", "plus"}
 _DP_WORDS = re.compile(r"\b(?:DPs?|D\.P\.|Development\s+Partnerships?)\b", re.IGNORECASE)
@@ -207,7 +207,8 @@ class Linker:
         parents = []
         for item in self.gazetteer.bodies.scan(keys):
             written = _slice(name, spans, item.start, item.end)
-            if item.end - item.start == 1 and not _ACRONYM.match(written) and item.entry.how != "label":
+            one_word = item.end - item.start == 1 and not _ABBREVIATION.match(written) and item.entry.how != "label"
+            if one_word and item.start > 0:  # `Connexions West Yorkshire` leads with its body's name
                 continue
             parents.append((self._link(item.entry, written, item.entry.how), item.entry.kind))
         return None, parents

@@ -80,13 +80,16 @@ _CAPTION = re.compile(r"^\s*(?:\[\s*(?:photo|picture|image|photograph)\s*\]|\(?(
                       r"caption|pictured)\s*(?:[:\-\u2013)]|\s+by\b))", re.IGNORECASE)
 _BOILERPLATE = re.compile(
     r"^(?:[<\u00ab\u2039]+\s*)?(?:back to top|top of page|print this page|print|back|home|return to top|"
-    r"back to .{0,40}|return to .{0,40}|page last updated.*|last updated.*|share this page|email this page|"
+    r"(?:back|return) to (?:the )?(?:top|list|index|home|search|results|previous|page|dps?|theme|menu|contents)"
+    r".{0,30}|page last updated.*|last updated.*|share this page|email this page|"
     r"close window|skip to content|printer friendly version|site map|accessibility)\s*[>\u00bb\u203a]*$"
     r"|^.{0,60}\b(?:web\s*)?site\s+(?:is\s+|was\s+)?(?:supported|funded|sponsored|maintained|hosted|designed|"
     r"managed|run)\s+by\b|.*(?:\u00a9|\(c\)\s*(?:19|20)\d\d|\bcopyright\b)", re.IGNORECASE)
 _LEAD_IN = re.compile(r"\b(?:objectives?|aims?|priorities|goals?|set out to|aimed to|intended to|were to|was to|"
                       r"sought to|planned to|wanted to|would)\b[^:]{0,40}:$", re.IGNORECASE)
 _GLUED = re.compile(r"(?<=[a-z0-9.!?)\]'\"])\s*([A-Z][A-Za-z']+(?:\s+[A-Za-z']+){0,3})\s*:?$")
+#: A place where another field label may start inside a field line (`... labour market Round: 1`).
+_LABEL_START = re.compile(r"\s(?=[A-Z])")
 _SENTENCE_END = re.compile(r"[.!?]['\")\]]?$")
 
 
@@ -174,7 +177,11 @@ def normalise(blocks: list[Block]) -> list[Block]:
             out.extend(_table_fields(block))
             continue
         text = clean(block.text)
-        if not text or (block.kind != "field" and _BOILERPLATE.match(text)):
+        if not text or (block.kind not in ("field", "title") and _BOILERPLATE.match(text)):
+            continue
+        parts = split_fields(text) if block.kind == "paragraph" else []
+        if len(parts) > 1:  # `Round: 1 Region: North West`, run together by a PDF
+            out.extend(Block("paragraph", part, block.line) for part in parts)
             continue
         if block.kind == "paragraph" and _CAPTION.match(text):
             out.append(Block("caption", text, block.line))
@@ -205,6 +212,33 @@ def _table_fields(block: Block) -> list[Block]:
         elif filled:
             out.append(Block("paragraph", " ".join(filled), row.line))
     return out
+
+
+def split_fields(text: str) -> list[str]:
+    """Split a line that runs several `Label: value` fields together; [] if it does not start with one.
+
+    >>> split_fields("Equal theme: Gender gaps Round: 1 Development Partnership Members: A; B")
+    ['Equal theme: Gender gaps', 'Round: 1', 'Development Partnership Members: A; B']
+    >>> split_fields("Aim: to help. Round the clock care: yes")
+    []
+    """
+    label, colon, _rest = text.partition(":")
+    if not colon or fact_of(label) is None:
+        return []
+    cuts, inside = [0], len(label)
+    for start in _LABEL_START.finditer(text):
+        at = start.end()
+        if at <= inside:
+            continue
+        head = text[at:at + 60]
+        for size in (4, 3, 2, 1):
+            candidate = " ".join(head.split(" ", size)[:size])
+            if candidate.endswith(":") and fact_of(candidate[:-1]):
+                cuts.append(at)
+                inside = at + len(candidate)
+                break
+    parts = [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)])]
+    return parts if len(parts) > 1 and all(fact_of(p.partition(":")[0]) for p in parts) else []
 
 
 def field_at(blocks: list[Block], index: int) -> tuple[FieldBlock, int] | None:

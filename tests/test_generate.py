@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from ingest.generate import Manifest, generate_corpus
+from ingest.generate_check import score_corpus
+from ingest.generate_output import Output
 from ingest.pipeline import ingest_paths
 from kg.store import open_store
 
@@ -144,3 +146,52 @@ def test_every_dp_is_found(ingested: tuple[Manifest, dict[str, set]]) -> None:
     manifest, found = ingested
     assert any(not pattern_can_name(dp["name"]) for dp in manifest.data["dps"])
     assert {dp["iri"] for dp in manifest.data["dps"]} <= found["dps"]
+
+
+def test_pages_in_every_format_are_reproducible(tmp_path: Path) -> None:
+    output = Output(("txt", "html", "docx", "pdf"), "mixed")
+    generate_corpus(16, 5, tmp_path / "a", output)
+    generate_corpus(16, 5, tmp_path / "b", output)
+    first = files(tmp_path / "a")
+    assert first == files(tmp_path / "b")
+    assert {Path(name).suffix for name in first} == {".txt", ".html", ".docx", ".pdf", ".json"}
+
+
+def test_text_only_corpora_are_unchanged_by_the_formats_option(tmp_path: Path) -> None:
+    generate_corpus(20, 2, tmp_path / "default")
+    generate_corpus(20, 2, tmp_path / "explicit", Output(("txt",), "classic"))
+    assert files(tmp_path / "default") == files(tmp_path / "explicit")
+
+
+def test_unknown_formats_and_layouts_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown format"):
+        Output(("txt", "odt"))
+    with pytest.raises(ValueError, match="unknown layout"):
+        Output(("txt",), "poster")
+
+
+@pytest.fixture(scope="module")
+def pages_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """120 DPs written as DP pages in every format, ingested, and scored against the ground truth."""
+    root = tmp_path_factory.mktemp("pages")
+    manifest = generate_corpus(120, 4, root / "corpus", Output(("txt", "html", "docx", "pdf"), "pages"))
+    with open_store(root / "s") as store:
+        result = ingest_paths(store, [root / "corpus"])
+        assert result.ok, result.errors
+        scores = score_corpus(store, manifest.data).as_dict()
+    print("\n" + json.dumps(scores, indent=1))
+    return scores
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "pdf"])
+def test_generated_pages_are_read_as_written(pages_scores: dict, fmt: str) -> None:
+    """Title-only names, missing headings, field blocks, partner lists: measured against the manifest."""
+    group = pages_scores["groups"][f"page/{fmt}"]
+    assert group["documents"] >= 15
+    assert group["name"] >= 0.97 and group["theme"] >= 0.97
+    assert group["partners"] >= 0.95
+    assert group["bodies_named"] >= 0.9
+
+
+def test_links_of_strategies_in_every_format(pages_scores: dict) -> None:
+    assert pages_scores["links"]["recall"] >= 0.97 and pages_scores["links"]["precision"] >= 0.97

@@ -404,15 +404,24 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
 @click.option("--seed", type=int, default=1, show_default=True,
               help="Random seed: the same N and seed give the same files.")
 @click.option("--force", is_flag=True, help="Replace what an earlier run wrote in OUT_DIR.")
-def generate(count: int, out_dir: Path, seed: int, force: bool) -> None:
+@click.option("--formats", default="txt", show_default=True,
+              help="File formats to write, comma-separated (txt, html, docx, pdf); each file takes one of them.")
+@click.option("--layout", type=click.Choice(["classic", "pages", "mixed"]), default="classic", show_default=True,
+              help="Summaries as the sample writes them (classic), as DP web pages (pages), or both (mixed).")
+def generate(count: int, out_dir: Path, seed: int, force: bool, formats: str, layout: str) -> None:
     """Write a synthetic corpus of N DPs (summaries, strategy tables, manifest.json) for tests and benchmarks."""
     from ingest.generate import OUTPUT_PARTS, clear_output, generate_corpus
+    from ingest.generate_output import Output
 
+    try:
+        output = Output(tuple(f.strip().lower() for f in formats.split(",") if f.strip()), layout)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--formats") from None
     if any((out_dir / part).exists() for part in OUTPUT_PARTS):
         if not force:
             raise click.ClickException(f"{out_dir} already holds a generated corpus; pass --force to replace it")
         clear_output(out_dir)
-    manifest = generate_corpus(count, seed, out_dir)
+    manifest = generate_corpus(count, seed, out_dir, output)
     counts = manifest.counts
     click.echo(f"Wrote {counts['summaries']} DP summaries and {counts['strategies']} strategies "
                f"({counts['sections']} policy-area sections) to {out_dir} in {manifest.seconds:.1f} s.")

@@ -24,6 +24,8 @@ from ingest.errors import IngestError
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?$", re.IGNORECASE)
 _BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2013\u2014*-]\s+")
+#: Words after which a name goes on to the next line (`HM Prison Service (Kent and` / `Sussex area)`).
+_CONNECTORS = frozenset({"and", "of", "for", "the", "in", "on", "with", "to", "at", "by", "&"})
 #: Share of the page height at the top and bottom where running headers and footers sit.
 _BAND = 0.09
 
@@ -159,6 +161,10 @@ def _kind(line: _Line, body: float, margin: float, title_size: float, blocks: li
 
 def _continues(previous: _Line, line: _Line, kind: str, right: float, last: Block) -> bool:
     """Tell whether a line carries on the block above: that block's last line was full and nothing breaks it."""
+    if last.kind in ("title", "heading") and kind in ("title", "heading"):  # a title or heading wrapped
+        return (line.size == previous.size and line.bold == previous.bold and line.page == previous.page
+                and line.top - previous.bottom <= previous.height * 0.6
+                and previous.x1 + previous.size * 0.3 + line.first_word > right - previous.size * 0.5)
     if last.kind in ("title", "heading", "table", "caption") or kind in ("title", "heading", "caption"):
         return False
     if _BULLET.match(line.text):
@@ -186,9 +192,10 @@ def _cell_text(page: pdfplumber.page.Page, box: tuple[float, float, float, float
         found = page.crop((x0, top, x1, bottom), strict=False).extract_text_lines(return_chars=True, strip=True)
     except ValueError:
         return ""
-    lines: list[str] = []
     padding = min((line["x0"] - x0 for line in found), default=0.0)
     right = x1 - max(padding, 0.0)  # the cell's inner right edge: text wraps there
+    listed = any(";" in line["text"] or "," in line["text"] for line in found)
+    lines: list[str] = []
     previous = None
     for line in found:
         chars = [c for c in line["chars"] if c["text"].strip()]
@@ -198,9 +205,23 @@ def _cell_text(page: pdfplumber.page.Page, box: tuple[float, float, float, float
         first = next((c["x1"] for c, nxt in zip(chars, [*chars[1:], None])
                       if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), line["x1"]) - line["x0"]
         size = chars[0]["size"]
-        if previous is not None and lines and previous + size * 0.3 + first > right - size * 0.5:
+        full = previous is not None and bool(lines) and previous + size * 0.3 + first > right - size * 0.5
+        if full and (listed or _carries_on(lines[-1], text)):
             lines[-1] += " " + text
         else:
             lines.append(text)
         previous = line["x1"]
     return "\n".join(lines)
+
+
+def _carries_on(above: str, line: str) -> bool:
+    """Tell whether a line after a full one carries on its name, in a cell that lists one name a line.
+
+    >>> _carries_on("Learning and Skills Council Kent", "and Medway"), _carries_on("Driver Training", "Centre")
+    (True, True)
+    >>> _carries_on("Aberdeen Housing Association (lead partner)", "Aberdeen City Council")
+    False
+    """
+    last = above.split()[-1].lower()
+    return (line[:1].islower() or last in _CONNECTORS or last.endswith(",")
+            or (len(line.split()) <= 2 and not above.endswith(")")))
