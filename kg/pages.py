@@ -183,6 +183,7 @@ def dp_view(store: Store, dp: str) -> dict[str, object]:
         BIND(EXISTS {{ ?a eq:lead {node} }} AS ?lead) }} ORDER BY ?l""").rows
     documents = sorted({s.document for v in sources.values() for s in v})
     doc_names = labels(store, documents)
+    leads = {x["iri"] for x in linked("eq:leadPartner")}
     return {
         "iri": dp, "label": labels(store, [dp]).get(dp) or dp,
         "aim": values("eq:aim"), "objectives": values("eq:objective"), "background": values("eq:background"),
@@ -192,7 +193,7 @@ def dp_view(store: Store, dp: str) -> dict[str, object]:
         "themes": linked("eq:theme"), "policy_areas": linked("eq:policyArea"),
         "policies": linked("eq:mentions"),
         "aliases": values("skos:altLabel"),
-        "partners": linked("eq:partner"), "lead_partners": {str(x["iri"]) for x in linked("eq:leadPartner")},
+        "partners": [{**x, "lead": x["iri"] in leads} for x in linked("eq:partner")],
         "targets_by_level": dict(sorted(by_level.items())),
         "activities": [{"iri": str(r["a"]), "label": str(r["l"]), "policy_area": _s(r["area"]),
                         "policy_area_label": _s(r["areaLabel"]), "lead": bool(r["lead"].toPython())}
