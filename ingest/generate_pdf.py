@@ -161,13 +161,16 @@ def _grid_rows(block: Block, size: float, proportional: bool, span: bool) -> tup
     """Lay a table's rows out across the text width, equal or proportional columns; return them and the heads."""
     width = max((len(r.cells) for r in block.rows), default=1)
     padded = [list(r.cells) + [""] * (width - len(r.cells)) for r in block.rows]
-    longest = [min(14, max((len(word) for row in padded for word in row[i].split()), default=1)) for i in range(width)]
-    widths, floor = [TEXT_W / width] * width, [n * EM * size + 2 * PAD + 1 for n in longest]
-    if proportional and sum(floor) < TEXT_W:  # each column fits its longest word; the rest shared by text length
-        weights = [min(60.0, max(4.0, sum(len(row[i]) for row in padded) / len(padded))) for i in range(width)]
-        widths = [f + (TEXT_W - sum(floor)) * w / sum(weights) for f, w in zip(floor, weights)]
-    if any(_chars(w - 2 * PAD, size) < n for w, n in zip(widths, longest)):
+    longest = [min(24, max((len(word) for row in padded for word in row[i].split()), default=1)) for i in range(width)]
+    floor = [n * EM * size + 2 * PAD + 1 for n in longest]
+    if sum(floor) > TEXT_W and size > 8.0:
         size = 8.0  # a smaller font rather than words cut in narrow columns
+        floor = [n * EM * size + 2 * PAD + 1 for n in longest]
+    widths = [TEXT_W / width] * width
+    if sum(floor) < TEXT_W:  # each column fits its longest word; the rest shared equally or by text length
+        weights = [min(60.0, max(4.0, sum(len(row[i]) for row in padded) / len(padded))) if proportional else 1.0
+                   for i in range(width)]
+        widths = [f + (TEXT_W - sum(floor)) * w / sum(weights) for f, w in zip(floor, weights)]
     xs = [MARGIN + sum(widths[:i]) for i in range(width)]
     rows = []
     for row, cells in zip(block.rows, padded):

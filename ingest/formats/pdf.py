@@ -194,8 +194,7 @@ def _cell_text(page: pdfplumber.page.Page, box: tuple[float, float, float, float
         return ""
     padding = min((line["x0"] - x0 for line in found), default=0.0)
     right = x1 - max(padding, 0.0)  # the cell's inner right edge: text wraps there
-    listed = any(";" in line["text"] or "," in line["text"] for line in found)
-    lines: list[str] = []
+    read: list[tuple[str, bool]] = []  # each line, and whether the line above it was full
     previous = None
     for line in found:
         chars = [c for c in line["chars"] if c["text"].strip()]
@@ -205,12 +204,18 @@ def _cell_text(page: pdfplumber.page.Page, box: tuple[float, float, float, float
         first = next((c["x1"] for c, nxt in zip(chars, [*chars[1:], None])
                       if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), line["x1"]) - line["x0"]
         size = chars[0]["size"]
-        full = previous is not None and bool(lines) and previous + size * 0.3 + first > right - size * 0.5
-        if full and (listed or _carries_on(lines[-1], text)):
+        read.append((text, previous is not None and previous + size * 0.3 + first > right - size * 0.5))
+        previous = line["x1"]
+    # running text or a list with separators wraps at every full line; a list of one name a line does
+    # not, and there a full line carries on only where the next one cannot stand alone
+    flowing = any(";" in text or "," in text for text, _full in read) or (
+        len(read) > 2 and sum(full for _text, full in read[1:]) >= (len(read) - 1) / 2)
+    lines: list[str] = []
+    for text, full in read:
+        if lines and full and (flowing or _carries_on(lines[-1], text)):
             lines[-1] += " " + text
         else:
             lines.append(text)
-        previous = line["x1"]
     return "\n".join(lines)
 
 
