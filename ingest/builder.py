@@ -296,7 +296,8 @@ def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker,
     title = summary.title or f"{link.label} DP summary"
     out.document(EQ.DPSummary, title, summary.path, text, sha256 or hashlib.sha256(text.encode()).hexdigest(),
                  summary.format)
-    name_cell = next((c for c in summary.sections if c.line <= summary.dp_line), summary.sections[0])
+    named_at = Cell(column="name", line=summary.dp_line, text=summary.dp_name)  # a page of fields only
+    name_cell = next((c for c in summary.sections if c.line <= summary.dp_line), named_at)
     out.fact(doc, DCTERMS.subject, dp, [name_cell], written=summary.dp_name, matched_by=summary.name_source)
     for alias in summary.aliases:
         out.graph.add((dp, SKOS.altLabel, Literal(alias)))

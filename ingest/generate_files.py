@@ -17,12 +17,12 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
+from typing import Any
 
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.shared import Pt
-from docx.table import _Cell as WordCell
 
 from ingest.blocks import Block, TableRow
 
@@ -204,7 +204,7 @@ def html_bytes(blocks: list[Block], rng: random.Random, site: str = "GB EQUAL") 
 
 # --- DOCX ---------------------------------------------------------------------------------------------------
 
-def _fill(cell: WordCell, text: str, bold: bool) -> None:
+def _fill(cell: Any, text: str, bold: bool) -> None:
     """Write a cell's text, each of its lines as a separate paragraph."""
     for i, part in enumerate(text.split("\n")):
         paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()

@@ -80,11 +80,6 @@ def document_for(path: str | Path) -> URIRef:
     return document_iri(slugify(Path(path).stem))
 
 
-def looks_like_strategy(text: str) -> bool:
-    """Tell whether a text is a strategy (it has a tab-separated table) rather than a summary."""
-    return sum(1 for line in text.split("\n") if line.count("\t") >= 2) >= 1
-
-
 def known_dps(store: Store) -> tuple[NameIndex, dict[str, set[str]]]:
     """Index the DPs already in the store by their labels and aliases; return them with their themes."""
     index = NameIndex()
@@ -132,8 +127,10 @@ def ingest_paths(store: Store | None, paths: Iterable[str | Path], dp_name: str 
     dps, themes = known_dps(store) if store is not None else (NameIndex(), {})
     linker = Linker(gazetteer, dps, themes)
     result = IngestResult()
+    files = expand_paths(paths)
+    position = {path: index for index, path in enumerate(files)}
     parsed: list[tuple[Document, Summary | Strategy, Reading]] = []
-    for path, document in read_documents(expand_paths(paths), limits):
+    for path, document in read_documents(files, limits):
         try:
             if isinstance(document, IngestError):
                 raise document
@@ -143,7 +140,10 @@ def ingest_paths(store: Store | None, paths: Iterable[str | Path], dp_name: str 
             result.errors.append(error)
             if progress:
                 progress(path)
-    parsed.sort(key=lambda item: isinstance(item[1], Strategy))
+    # in the order given, summaries first: workers finish in any order, but IRIs given to a second
+    # DP of the same name, and the report, must not depend on which file a worker read first
+    parsed.sort(key=lambda item: (isinstance(item[1], Strategy), position[Path(item[0].path)]))
+    result.errors.sort(key=lambda error: position.get(Path(error.path), len(files)))
     with _BatchWriter(store, result, on_loaded) as writer:
         batch: list[tuple[BuildReport, Graph]] = []
         size = 0

@@ -12,7 +12,8 @@ import re
 from collections import Counter
 
 from ingest.records import Cell, Partner, Summary
-from ingest.summary_layout import FieldBlock, Layout, is_short
+from ingest.summary_layout import FieldBlock, Layout
+from ingest.summary_words import is_short
 from ingest.text import match_key, normalise_punctuation
 
 _THEME = re.compile(r"\bTheme\s*:?\s+([A-I])\b(?!['\w])")

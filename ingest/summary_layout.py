@@ -14,68 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ingest.blocks import Block
-from ingest.formats.plain import BULLET
 from ingest.records import Cell
-from ingest.text import match_key, normalise_punctuation
+from ingest.summary_words import HEADINGS, SENTENCE_END, SINGLE, fact_of, is_short, section_of, words
+from ingest.text import BULLET, match_key, normalise_punctuation
 
-#: Section headings (as match keys) and the section each one opens.
-HEADINGS: dict[str, str] = {}
-for _section, _wordings in {
-    "aim": ["aim", "aims", "overall aim", "purpose", "aim of the dp", "aims and objectives", "mission", "our aim",
-            "the aim", "main aim", "project aim", "aim of the project", "aim of the partnership"],
-    "objectives": ["objectives", "key objectives", "main objectives", "key priorities", "priorities",
-                   "objectives and activities", "key priorities and actions", "our objectives", "goals"],
-    "background": ["background", "context", "rationale", "background and context", "origins", "the problem",
-                   "the issue", "the need", "why", "the challenge"],
-    "beneficiaries": ["target beneficiary groups", "beneficiary groups", "beneficiaries", "target groups",
-                      "target beneficiaries", "target group", "who we work with", "who we worked with",
-                      "client groups", "participants", "who it was for", "who we helped", "who took part",
-                      "who benefited", "who it helped", "target audience"],
-    "outcomes": ["main outcomes", "outcomes", "results", "key outcomes", "achievements", "main results", "impact",
-                 "outcomes and results", "main achievements", "what we achieved", "key achievements",
-                 "results and impact", "what happened", "lessons learned", "key results"],
-    "activities": ["activities", "main activities", "approach", "methods", "work programme", "what we did",
-                   "how we worked", "our approach"],
-    "intro": ["description", "overview", "summary", "about the dp", "about the partnership", "about us",
-              "introduction", "the project", "project description", "dp description"],
-}.items():
-    for _wording in _wordings:
-        HEADINGS[match_key(_wording)] = _section
-#: Words that make a short heading-like line open a section even in other wordings ("Our main results").
-_HEADING_WORDS = [("objective", "objectives"), ("priorit", "objectives"), ("beneficiar", "beneficiaries"),
-                  ("target group", "beneficiaries"), ("who we", "beneficiaries"), ("outcome", "outcomes"),
-                  ("achievement", "outcomes"), ("achieved", "outcomes"), ("result", "outcomes"),
-                  ("background", "background"), ("context", "background"), ("activit", "activities")]
-#: Field labels (as match keys) and the fact each gives.
-FIELDS: dict[str, str] = {}
-for _fact, _labels in {
-    "theme": ["theme", "equal theme", "theme and sub theme", "thematic field", "sub theme", "theme area",
-              "equal theme area", "thematic area"],
-    "round": ["round", "equal round", "funding round"],
-    "region": ["region", "regions", "location", "geographical coverage", "area covered", "geographical area",
-               "area", "where", "region covered", "regional coverage"],
-    "lead": ["lead partner", "lead organisation", "lead organization", "lead body", "managing partner",
-             "accountable body", "lead agency", "lead partner organisation"],
-    "partners": ["development partnership members", "dp members", "members", "partners", "core partners",
-                 "partner organisations", "partner organizations", "dp partners", "partnership members",
-                 "national partners", "other partners", "strategic partners", "key partners",
-                 "members of the partnership", "the partners", "partnership", "main partners", "dp partner",
-                 "the partnership", "partner organisation", "members of the dp", "who was involved"],
-    "fullname": ["full title", "full name", "dp full title", "full dp name", "acronym stands for", "in full"],
-    "contact": ["contact", "contacts", "contact details", "contact person", "contact name", "dp contact",
-                "telephone", "tel", "email", "e mail", "website", "web", "address", "phone", "fax", "web site",
-                "project manager", "contact us", "coordinator", "co ordinator", "manager"],
-    "dates": ["end dates", "end date", "action 2 dates", "action 2 end date", "action 3 end date", "dates",
-              "duration", "start date", "project dates", "lifetime", "action 2", "action 3", "action 1",
-              "action 2 and 3", "timescale", "funding period"],
-    "name": ["dp name", "name of dp", "name of the dp", "development partnership", "name", "dp title",
-             "project name", "title", "development partnership name", "name of development partnership"],
-    "reference": ["dp reference", "reference", "dp number", "ref", "equal reference", "dp id", "dp code"],
-}.items():
-    for _label in _labels:
-        FIELDS[match_key(_label)] = _fact
-#: Facts a label gives one value line of; the others take every short line that follows.
-_SINGLE = {"theme", "round", "region", "lead", "name", "reference", "fullname"}
 _CAPTION = re.compile(r"^\s*(?:\[\s*(?:photo|picture|image|photograph)\s*\]|\(?(?:photo|picture|image|photograph|"
                       r"caption|pictured)\s*(?:[:\-\u2013)]|\s+by\b))", re.IGNORECASE)
 _BOILERPLATE = re.compile(
@@ -90,7 +32,6 @@ _LEAD_IN = re.compile(r"\b(?:objectives?|aims?|priorities|goals?|set out to|aime
 _GLUED = re.compile(r"(?<=[a-z0-9.!?)\]'\"])\s*([A-Z][A-Za-z']+(?:\s+[A-Za-z']+){0,3})\s*:?$")
 #: A place where another field label may start inside a field line (`... labour market Round: 1`).
 _LABEL_START = re.compile(r"\s(?=[A-Z])")
-_SENTENCE_END = re.compile(r"[.!?]['\")\]]?$")
 
 
 @dataclass
@@ -127,46 +68,6 @@ def _render(block: Block) -> str:
 def clean(text: str) -> str:
     """Fold ligatures and compatibility forms (NFKC), curly quotes and dashes; trim."""
     return normalise_punctuation(unicodedata.normalize("NFKC", text)).strip()
-
-
-def words(text: str) -> int:
-    """Count the words of a text."""
-    return len(text.split())
-
-
-def is_short(text: str, most: int = 12) -> bool:
-    """Tell whether a text is a short line: a label, a name, a value, not a sentence."""
-    return 0 < words(text) <= most and not _SENTENCE_END.search(text)
-
-
-def section_of(text: str, explicit: bool = False) -> str | None:
-    """Return the section a heading opens, by its wording or its key words; None if it is not one.
-
-    >>> section_of("Main Achievements"), section_of("Who we worked with"), section_of("- Target Groups")
-    ('outcomes', 'beneficiaries', 'beneficiaries')
-    >>> section_of("Our objectives were ambitious and wide.") is None
-    True
-    """
-    key = match_key(text.strip(" -\u2022*:"))
-    if key in HEADINGS:
-        return HEADINGS[key]
-    if not explicit and (words(key) > 5 or not is_short(text.strip(), 6)):
-        return None
-    for stem, section in _HEADING_WORDS:
-        if stem in key:
-            return section
-    if explicit:
-        return re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "section"
-    return None
-
-
-def fact_of(label: str) -> str | None:
-    """Return the fact a field label gives (theme, round, partners ...), or None.
-
-    >>> fact_of("Development Partnership Members:"), fact_of("End-dates"), fact_of("Equal theme")
-    ('partners', 'dates', 'theme')
-    """
-    return FIELDS.get(match_key(label.strip().rstrip(":")))
 
 
 def normalise(blocks: list[Block]) -> list[Block]:
@@ -256,14 +157,14 @@ def field_at(blocks: list[Block], index: int) -> tuple[FieldBlock, int] | None:
     if fact and value.strip():
         values = [value.strip()]
         end = index + 1
-        if fact not in _SINGLE:
+        if fact not in SINGLE:
             more, end = _values(blocks, end, fact)
             values += more
         return FieldBlock(label.strip(), fact, values, block.line), end
     fact = fact_of(block.text)
     if fact is None or not is_short(block.text.rstrip(":"), 6):
         return None
-    values, end = _values(blocks, index + 1, fact, single=fact in _SINGLE)
+    values, end = _values(blocks, index + 1, fact, single=fact in SINGLE)
     if not values:
         return None
     return FieldBlock(block.text.rstrip(": "), fact, values, block.line), end
@@ -274,7 +175,7 @@ def _values(blocks: list[Block], index: int, fact: str, single: bool = False) ->
     values: list[str] = []
     while index < len(blocks):
         block = blocks[index]
-        listed = fact == "partners" and len(re.findall(r"[,;]", block.text)) >= 2 and not _SENTENCE_END.search(
+        listed = fact == "partners" and len(re.findall(r"[,;]", block.text)) >= 2 and not SENTENCE_END.search(
             block.text)
         if block.kind not in ("paragraph", "item") or not (listed or is_short(block.text, 16)):
             break
@@ -300,13 +201,12 @@ def lay_out(blocks: list[Block]) -> Layout:
     section, current, opened_at = "intro", [], 0
     in_list = False  # inside an objectives list opened by a lead-in line ("... were to:")
 
-    def close(name: str) -> None:
+    def close() -> None:
         nonlocal current, opened_at
         if current:
             layout.sections.append((section, current))
             layout.starts.append(opened_at or current[0].line)
         current, opened_at = [], 0
-        _ = name
 
     while index < len(blocks):
         block = blocks[index]
@@ -322,14 +222,14 @@ def lay_out(blocks: list[Block]) -> Layout:
         heading = section_of(block.text, explicit=block.kind == "heading") if block.kind in (
             "heading", "paragraph") else None
         if heading is not None and (block.kind == "heading" or not current or _opens(blocks, index)):
-            close(section)
+            close()
             section, in_list, opened_at = heading, False, block.line
             layout.headings += 1
             index += 1
             continue
         label, colon, rest = block.text.partition(":")
         if block.kind == "paragraph" and colon and rest.strip() and match_key(label) in HEADINGS:
-            close(section)  # `Aims: The Bridges DP trained refugees.`
+            close()  # `Aims: The Bridges DP trained refugees.`
             section, in_list, opened_at = HEADINGS[match_key(label)], False, block.line
             layout.headings += 1
             current.append(Block("paragraph", rest.strip(), block.line))
@@ -338,14 +238,14 @@ def lay_out(blocks: list[Block]) -> Layout:
         introduces = block.text.endswith(":") and index + 1 < len(blocks) and blocks[index + 1].kind == "item"
         if block.kind == "paragraph" and section in ("intro", "aim") and (
                 _LEAD_IN.search(block.text) or (introduces and not any(b.kind == "item" for b in current))):
-            close(section)
+            close()
             section, in_list = "objectives", True
         elif in_list and block.kind == "paragraph" and any(b.kind == "item" for b in current):
-            close(section)
+            close()
             section, in_list = "intro", False
         current.append(block)
         index += 1
-    close(section)
+    close()
     return layout
 
 
@@ -397,6 +297,10 @@ def _skip_tab_bar(blocks: list[Block], index: int) -> int:
         if block.kind == "heading" and section_of(block.text, explicit=True) in ("aim", "objectives", "background",
                                                                                  "intro"):
             break
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if section_of(block.text) and following is not None and (
+                following.kind == "item" or (index == start and not is_short(following.text))):
+            break  # `Objectives` over a list, or one heading between the title and the text: not a tab label
         index += 1
     after = blocks[index + 1] if index + 1 < len(blocks) else None
     if (index < len(blocks) and blocks[index].kind == "paragraph" and words(blocks[index].text) <= 15

@@ -17,11 +17,11 @@ from pathlib import Path
 from ingest.blocks import Block
 from ingest.errors import IngestError
 from ingest.figures import read_outcomes
-from ingest.formats.plain import BULLET, read_plain
+from ingest.formats.plain import read_plain
 from ingest.records import Cell, Summary
 from ingest.summary_facts import read_facts
 from ingest.summary_layout import Layout, lay_out
-from ingest.text import match_key, normalise_punctuation, one_line
+from ingest.text import BULLET, match_key, normalise_punctuation, one_line
 
 _NOT_NAMES = {"the", "this", "that", "each", "every", "our", "a", "an", "its", "their", "which",
               "one", "other", "lead", "existing", "whole", "same"}
@@ -38,8 +38,12 @@ _DP_LABELLED = re.compile(
     r"^\s*(?:DP\s+name|Name\s+of\s+(?:the\s+)?DP|Development\s+Partnership)\s*[:\-]\s*(.+?)\s*$",
     re.IGNORECASE,
 )
+#: Where a title line's name ends and its expansion begins (`NAME - ...`, `NAME: ...`, `... (NAME)`).
 _TITLE_SPLIT = re.compile(r"\s+[-:|]\s+|:\s+|\s*\(([^()]+)\)\s*$")
+#: Words that say a text is about a DP, when it has no heading or field a summary would have.
 _PROSE_SIGNAL = re.compile(r"\b(?:DPs?|Development Partnership|Partnership|project|EQUAL)\b")
+
+
 def read_summary(path: str, text: str, dp_name: str | None = None,
                  themes: dict[str, str] | None = None) -> Summary:
     """Read a DP summary's text into a Summary record (see `read_summary_blocks`)."""

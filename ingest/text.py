@@ -5,6 +5,9 @@ from __future__ import annotations
 import html
 import re
 
+#: A list bullet: a symbol, a number or a letter with `.` or `)`, then a space.
+BULLET = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u00b7o]|\d{1,2}[.)]|[a-z][.)]"
+                    r"|\([a-z0-9]{1,2}\))\s+")
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "table", "h1", "h2", "h3", "h4"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")

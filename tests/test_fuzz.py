@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from ingest.errors import IngestError
-from ingest.pipeline import load_gazetteer, looks_like_strategy
+from ingest.formats.plain import read_plain
+from ingest.pipeline import load_gazetteer
 from ingest.records import Strategy, Summary
 from ingest.source import decode
-from ingest.strategy_reader import read_strategy
+from ingest.strategy_reader import is_strategy, read_strategy
 from ingest.summary_reader import read_summary
 from kg.settings import Settings
 from kg.store import open_store
@@ -86,7 +87,7 @@ def read(data: bytes) -> Summary | Strategy | IngestError:
     """Read bytes as `kg ingest` does: decode, tell a strategy from a summary, read it."""
     try:
         text = decode(PATH, data)
-        return read_strategy(PATH, text, LEVELS) if looks_like_strategy(text) else read_summary(PATH, text)
+        return read_strategy(PATH, text, LEVELS) if is_strategy(read_plain(text)) else read_summary(PATH, text)
     except IngestError as error:
         assert error.path == PATH and str(error).startswith(PATH)
         assert (error.line is not None and error.line >= 1) or error.reason == "the file is empty", error

@@ -61,9 +61,7 @@ def ingest(paths: tuple[Path, ...], store: str | None, dp_name: str | None, samp
     targets = list(paths) + ([sample_corpus()] if sample else [])
     if not targets:
         raise click.UsageError("give files or folders to ingest, or --sample")
-    settings = Settings.from_env(store=store)
-    limits = ReadLimits(max_bytes=settings.max_document_mb * 1024 * 1024, timeout=settings.parse_timeout,
-                        memory_mb=settings.parse_memory)
+    limits = ReadLimits.from_settings(Settings.from_env(store=store))
     if dry_run:
         result = _ingest_with_progress(None, targets, dp_name, limits)
     else:
@@ -377,13 +375,13 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
             raise click.ClickException(str(error)) from None
         if not no_sample and not document_graphs(kg_store):
             click.echo("The store holds no documents: loading the bundled sample corpus.")
-            _print_ingest(ingest_paths(kg_store, [sample_corpus()]))
+            _print_ingest(ingest_paths(kg_store, [sample_corpus()], limits=ReadLimits.from_settings(settings)))
         app = create_app(settings, kg_store)
     else:  # a snapshot root: served read-only, following what `kg ingest` publishes
         if not no_sample and root.current() is None:
             click.echo("The store holds no documents: loading the bundled sample corpus.")
             with _open(settings.store) as kg_store:
-                result = ingest_paths(kg_store, [sample_corpus()])
+                result = ingest_paths(kg_store, [sample_corpus()], limits=ReadLimits.from_settings(settings))
                 _sync_index(kg_store, settings.store)
             _print_ingest(result)
         app = create_app(settings)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ingest.blocks import Document, render
 from ingest.errors import IngestError
-from ingest.formats.isolated import Job, ReadLimits, read_isolated
+from ingest.formats.isolated import Job, ReadLimits, read_bounded, read_isolated
 from ingest.formats.plain import read_plain
 from ingest.source import decode
 
@@ -23,7 +23,8 @@ SUFFIXES = {".txt": "text", ".text": "text", ".tsv": "text", ".md": "markdown", 
             ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf"}
 #: Formats whose files are archives or binary: a file named so that holds text is refused, not read as text.
 _BINARY_NAMES = {"docx": "a Word .docx file (a zip archive)", "pdf": "a PDF (no %PDF- header)"}
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|h[1-6]|div|p|table)\b",
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|h[1-6]|div|p|"
+                         rb"table|dl|ul|ol|section|article|main|header|nav|center|font|span|b|strong|br)\b",
                          re.IGNORECASE | re.DOTALL)
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body)\b[^>]*>", re.IGNORECASE)
 
@@ -60,35 +61,37 @@ def read_documents(paths: Iterable[Path],
                    limits: ReadLimits | None = None) -> Iterator[tuple[Path, Document | IngestError]]:
     """Read files into Documents; yield each (path, Document or the IngestError saying why not).
 
-    Text is read at once; other formats are gathered and read by bounded workers at the end.
+    Text is read at once; other formats are read by bounded workers at the end, which open the
+    files themselves: this process holds only the first bytes it needs to tell a file's format.
     """
     limits = limits or ReadLimits()
     jobs: list[Job] = []
-    held: list[tuple[Path, str, str]] = []
+    held: list[tuple[Path, str]] = []
     for path in paths:
         try:
-            data = _read_bytes(path, limits)
-            fmt = sniff(data, path.name)
+            head = _read_head(path, limits)
+            fmt = sniff(head, path.name)
             if fmt == "doc":
                 raise IngestError(str(path), "an old binary Word file (.doc): save it as .docx or .txt")
             named = SUFFIXES.get(path.suffix.lower())
             if named in _BINARY_NAMES and fmt in ("text", "markdown"):
                 raise IngestError(str(path), f"named {path.suffix} but it is not {_BINARY_NAMES[named]} "
-                                             f"(its first bytes are {data[:8]!r})")
+                                             f"(its first bytes are {head[:8]!r})")
             if fmt in ("text", "markdown"):
-                yield path, _local(path, data, fmt)
+                yield path, _local(path, read_bounded(path, limits.max_bytes), fmt)
                 continue
         except IngestError as error:
             yield path, error
             continue
-        jobs.append(Job(str(path), fmt, data))
-        held.append((path, fmt, hashlib.sha256(data).hexdigest()))
+        jobs.append(Job(str(path), fmt, limits.max_bytes))
+        held.append((path, fmt))
     for index, answer in read_isolated(jobs, limits):
-        path, fmt, sha = held[index]
+        path, fmt = held[index]
         if isinstance(answer, IngestError):
             yield path, answer
             continue
-        blocks, text = render(answer)
+        parsed, sha = answer
+        blocks, text = render(parsed)
         document = Document(str(path), fmt, blocks, text, sha)
         suggested = SUFFIXES.get(path.suffix.lower())
         if suggested and suggested != fmt:
@@ -96,13 +99,20 @@ def read_documents(paths: Iterable[Path],
         yield path, document
 
 
-def _read_bytes(path: Path, limits: ReadLimits) -> bytes:
-    """Read a file's bytes, refusing one larger than the limit before reading it."""
+def _too_large(path: Path, size: int, limit: int) -> IngestError:
+    return IngestError(str(path), f"the file is {size / 1024 / 1024:.0f} MB; documents of at most "
+                                  f"{limit // (1024 * 1024)} MB are read (KG_MAX_DOCUMENT_MB)")
+
+
+def _read_head(path: Path, limits: ReadLimits) -> bytes:
+    """Check a file is a regular file within the size limit, and return its first 4 KB (for `sniff`)."""
     try:
+        if not path.is_file():
+            raise IngestError(str(path), "not a regular file (a device, pipe or folder): nothing to read")
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise IngestError(str(path), f"the file is {size / 1024 / 1024:.0f} MB; documents of at most "
-                                         f"{limits.max_bytes // (1024 * 1024)} MB are read (KG_MAX_DOCUMENT_MB)")
-        return path.read_bytes()
+            raise _too_large(path, size, limits.max_bytes)
+        with path.open("rb") as file:
+            return file.read(4096)
     except OSError as error:
         raise IngestError(str(path), f"cannot read the file ({error.strerror or error})") from None

@@ -32,6 +32,8 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl"
 _CLOSES = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
            "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"}}
 _SCOPE = {"ul", "ol", "table", "dl", "tr", "body", "div", "td", "th"}
+#: Deepest nesting kept: tag soup that never closes its `<font>` is read flat past it.
+_MAX_DEPTH = 200
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.\-]+)""")
@@ -59,7 +61,8 @@ def decode_html(path: str, data: bytes) -> str:
         if name in _CP1252:
             name = "cp1252"
         try:
-            codecs.lookup(name)
+            if not codecs.lookup(name)._is_text_encoding:
+                raise LookupError(name)
         except LookupError:
             raise IngestError(path, f"the page declares the character encoding {name!r}, which is not a known "
                                     "encoding; save it as UTF-8") from None
@@ -104,11 +107,17 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("document", {})
         self.stack = [self.root]
+        self.title = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         closes = _CLOSES.get(tag, set())
-        if tag in _BLOCK and self.stack[-1].tag == "p":
-            self.stack.pop()
+        if tag in _BLOCK:  # a block closes an open <p>, through any inline elements left open in it
+            for index in range(len(self.stack) - 1, 0, -1):
+                if self.stack[index].tag == "p":
+                    del self.stack[index:]
+                    break
+                if self.stack[index].tag in _BLOCK:
+                    break
         lowest = None
         for index in range(len(self.stack) - 1, 0, -1):
             open_tag = self.stack[index].tag
@@ -120,7 +129,7 @@ class _TreeBuilder(HTMLParser):
             del self.stack[lowest:]
         node = Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and len(self.stack) < _MAX_DEPTH:  # deeper tag soup is read flat
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -135,6 +144,8 @@ class _TreeBuilder(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
+        if self.stack[-1].tag == "title":
+            self.title += data
         self.stack[-1].children.append(data)
 
 
@@ -145,7 +156,7 @@ def read_html(path: str, data: bytes) -> list[Block]:
     builder.close()
     walker = _Walker()
     walker.walk(builder.root)
-    return _choose_title(walker.blocks, walker.page_title)
+    return _choose_title(walker.blocks, _one_line(builder.title))
 
 
 def _one_line(text: str) -> str:
@@ -165,16 +176,13 @@ class _Walker:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.page_title = ""
         self._inline: list[str] = []
 
     def walk(self, node: Node, depth: int = 0) -> None:
+        """Turn a node's children into blocks; `depth` is the list nesting they sit in."""
         for child in node.children:
             if isinstance(child, str):
                 self._inline.append(child)
-                continue
-            if child.tag == "title":
-                self.page_title = _one_line(child.text())
                 continue
             if _is_skipped(child):
                 continue
@@ -216,26 +224,47 @@ class _Walker:
             self.walk(node, depth)
 
     def _definitions(self, node: Node) -> None:
+        """Read a `<dl>` as field pairs: each `<dd>` under the `<dt>` before it (also inside `<div>`s)."""
         label = ""
-        for child in node.children:
-            if isinstance(child, Node) and child.tag == "dt":
+        for child in _descendants(node, {"dt", "dd"}):
+            if child.tag == "dt":
                 label = _one_line(child.text())
-            elif isinstance(child, Node) and child.tag == "dd":
+            else:
                 self.blocks.append(Block("field", _lines(child.text()), label=label.rstrip(":")))
 
     def _table(self, node: Node) -> None:
+        """Read a data table row by row; a cell spanning columns fills the first, one spanning rows repeats."""
+        caption = next((c for c in node.children if isinstance(c, Node) and c.tag == "caption"), None)
+        if caption is not None:
+            self._add("paragraph", caption.text())
         rows: list[TableRow] = []
+        below: dict[int, tuple[str, int]] = {}  # column -> (text, rows it still covers)
         for tr, in_head in _rows(node):
             cells = [c for c in tr.children if isinstance(c, Node) and c.tag in ("td", "th")]
             if not cells:
                 continue
             texts: list[str] = []
             for cell in cells:
-                texts.extend([_lines(cell.text())] * max(1, _int(cell.attrs.get("colspan", "1"))))
+                while len(texts) in below:
+                    texts.append(self._covered(below, len(texts)))
+                span, down = _int(cell.attrs.get("colspan", "1")), _int(cell.attrs.get("rowspan", "1"))
+                if down > 1:
+                    below[len(texts)] = (_lines(cell.text()), down - 1)
+                texts.extend([_lines(cell.text())] + [""] * (span - 1))
+            while len(texts) in below:
+                texts.append(self._covered(below, len(texts)))
             header = in_head or all(cell.tag == "th" for cell in cells)
             rows.append(TableRow(tuple(texts), header=header))
         if rows:
             self.blocks.append(Block("table", rows=tuple(rows)))
+
+    @staticmethod
+    def _covered(below: dict[int, tuple[str, int]], column: int) -> str:
+        """Return the text of a cell from a row above that spans down into this row."""
+        text, left = below.pop(column)
+        if left > 1:
+            below[column] = (text, left - 1)
+        return text
 
     def _flush(self) -> None:
         text = "".join(self._inline)
@@ -247,6 +276,15 @@ class _Walker:
         text = _one_line(text)
         if text:
             self.blocks.append(Block(kind, text, level=level))
+
+
+def _descendants(node: Node, tags: set[str]) -> list[Node]:
+    """Return the descendants with these tags, in document order, not looking inside them."""
+    found: list[Node] = []
+    for child in node.children:
+        if isinstance(child, Node):
+            found.extend([child] if child.tag in tags else _descendants(child, tags))
+    return found
 
 
 def _rows(table: Node) -> list[tuple[Node, bool]]:

@@ -10,6 +10,8 @@ reason. Two workers also read two files at once.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import pickle
 import resource
 import select
@@ -20,10 +22,12 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from ingest.blocks import Block
 from ingest.errors import IngestError
+from kg.settings import Settings
 
 _HEADER = struct.Struct("!Q")
 
@@ -37,20 +41,41 @@ class ReadLimits:
     memory_mb: int = 1024
     workers: int = 2
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReadLimits:
+        """Return the limits the settings give (`KG_MAX_DOCUMENT_MB`, `KG_PARSE_TIMEOUT`, `KG_PARSE_MEMORY`)."""
+        return cls(max_bytes=settings.max_document_mb * 1024 * 1024, timeout=settings.parse_timeout,
+                   memory_mb=settings.parse_memory)
+
 
 @dataclass(frozen=True)
 class Job:
-    """One file to parse: its name (for messages), format and bytes."""
+    """One file to parse: its path, its format, and how many bytes it may have."""
 
     path: str
     format: str
-    data: bytes
+    max_bytes: int
 
 
-def _parse(job: Job) -> list[Block]:
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """Read a file's bytes, at most `max_bytes` (IngestError past that, or if it cannot be read)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+    except OSError as error:
+        raise IngestError(str(path), f"cannot read the file ({error.strerror or error})") from None
+    if len(data) > max_bytes:
+        raise IngestError(str(path), f"the file is larger than {max_bytes // (1024 * 1024)} MB; larger "
+                                     "documents are not read (KG_MAX_DOCUMENT_MB)")
+    return data
+
+
+def _parse(job: Job) -> tuple[list[Block], str]:
+    """Read and parse one file; return its blocks and the SHA-256 of its bytes."""
     from ingest.formats.readers import BINARY_READERS  # imported in the worker, where the parsers live
 
-    return BINARY_READERS[job.format](job.path, job.data)
+    data = read_bounded(Path(job.path), job.max_bytes)
+    return BINARY_READERS[job.format](job.path, data), hashlib.sha256(data).hexdigest()
 
 
 def _send(stream: IO[bytes], value: Any) -> None:
@@ -71,11 +96,19 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 def serve(memory_mb: int) -> None:
-    """A worker's loop: parse each job read from standard input, answer blocks or the error."""
+    """A worker's loop: parse each job read from standard input, answer blocks or the error.
+
+    The parsers are loaded before the memory cap is set, so that the cap bounds reading, not loading.
+    """
+    import ingest.formats.readers  # noqa: F401
+
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    source = sys.stdin.buffer
+    sink = os.fdopen(os.dup(1), "wb")  # the answers' own channel: a parser that prints cannot corrupt it
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    sys.setrecursionlimit(4000)
     while True:
         try:
             job = _receive(source)
@@ -89,6 +122,8 @@ def serve(memory_mb: int) -> None:
             answer = ("error", (f"reading it needs more than {memory_mb} MB of memory: refused", None))
         except RecursionError:
             answer = ("error", ("its structure is nested too deeply to read", None))
+        except Exception as error:
+            answer = ("error", (f"the {job.format} reader failed on it ({type(error).__name__}: {error})", None))
         _send(sink, answer)
 
 
@@ -101,20 +136,24 @@ class _Worker:
         self.job: tuple[int, Job, float] | None = None
 
     def give(self, index: int, job: Job) -> None:
+        """Send the worker a job to read, remembering when."""
         assert self.process.stdin is not None
         self.job = (index, job, time.monotonic())
         with contextlib.suppress(OSError):  # it died; its answer reads as EOF
             _send(self.process.stdin, job)
 
     def fileno(self) -> int:
+        """Return the worker's answer pipe, for `select`."""
         assert self.process.stdout is not None
         return self.process.stdout.fileno()
 
     def answer(self) -> Any:
+        """Read the worker's answer to its job."""
         assert self.process.stdout is not None
         return _receive(self.process.stdout)
 
     def stop(self, kill: bool = False) -> None:
+        """End the worker: let it finish (its input closed) or kill it; close its pipes."""
         with contextlib.suppress(OSError, ValueError):
             if kill:
                 self.process.kill()
@@ -131,8 +170,8 @@ class _Worker:
                     stream.close()
 
 
-def read_isolated(jobs: list[Job], limits: ReadLimits) -> Iterator[tuple[int, list[Block] | IngestError]]:
-    """Parse jobs in bounded workers; yield (job index, blocks or the IngestError) as each finishes."""
+def read_isolated(jobs: list[Job], limits: ReadLimits) -> Iterator[tuple[int, tuple[list[Block], str] | IngestError]]:
+    """Parse jobs in bounded workers; yield (job index, (blocks, sha256) or the IngestError) as each finishes."""
     waiting = deque(enumerate(jobs))
     workers: list[_Worker] = []
     try:
@@ -155,7 +194,7 @@ def read_isolated(jobs: list[Job], limits: ReadLimits) -> Iterator[tuple[int, li
                         worker.stop(kill=True)
                         workers.remove(worker)
                     yield index, answer
-                elif time.monotonic() - started >= limits.timeout:
+                elif time.monotonic() - started >= limits.timeout and not select.select([worker], [], [], 0)[0]:
                     worker.stop(kill=True)
                     workers.remove(worker)
                     yield index, IngestError(job.path, f"reading it took longer than {limits.timeout:g} s and was "
@@ -165,7 +204,7 @@ def read_isolated(jobs: list[Job], limits: ReadLimits) -> Iterator[tuple[int, li
             worker.stop(kill=worker.job is not None)
 
 
-def _answer(worker: _Worker, job: Job, limits: ReadLimits) -> tuple[list[Block] | IngestError, bool]:
+def _answer(worker: _Worker, job: Job, limits: ReadLimits) -> tuple[tuple[list[Block], str] | IngestError, bool]:
     """Receive a worker's answer, and whether the worker is still alive to take another job."""
     worker.job = None
     try:

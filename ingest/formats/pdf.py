@@ -49,6 +49,10 @@ class _Line:
         return self.bottom - self.top
 
 
+_Page = tuple[list[_Line], list[tuple[float, list[list[str | None]]]], float]
+"""A page as read: its lines outside tables, its tables (each with its top and rows), its height."""
+
+
 def read_pdf(path: str, data: bytes) -> list[Block]:
     """Read a PDF's bytes into blocks (IngestError if it is not a PDF or has no text layer)."""
     if b"%PDF-" not in data[:1024]:
@@ -56,7 +60,7 @@ def read_pdf(path: str, data: bytes) -> list[Block]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_read_page(number, page) for number, page in enumerate(pdf.pages)]
-    except IngestError:
+    except (IngestError, MemoryError):
         raise
     except Exception as error:  # pdfminer raises many kinds on a damaged file
         raise IngestError(path, f"not a readable PDF ({type(error).__name__}: {error})") from None
@@ -66,7 +70,6 @@ def read_pdf(path: str, data: bytes) -> list[Block]:
     return _blocks(_drop_running_lines(pages))
 
 
-_Page = tuple[list[_Line], list[tuple[float, list[list[str | None]]]], float]
 
 
 def _read_page(number: int, page: pdfplumber.page.Page) -> _Page:
@@ -92,7 +95,7 @@ def _read_page(number: int, page: pdfplumber.page.Page) -> _Page:
     return lines, extracted, float(page.height)
 
 
-def _drop_running_lines(pages: list) -> list:
+def _drop_running_lines(pages: list[_Page]) -> list[_Page]:
     """Drop running headers and footers: page numbers, and lines repeated near the edge of several pages."""
     def key(line: _Line) -> str:
         return re.sub(r"\d+", "#", line.text.lower())
@@ -103,12 +106,14 @@ def _drop_running_lines(pages: list) -> list:
     seen = Counter(key(line) for lines, _t, height in pages for line in {key(x): x for x in lines
                                                                           if in_band(x, height)}.values())
     repeated = {text for text, count in seen.items() if count >= 2}
-    return [([line for line in lines if not (in_band(line, height) and (
-        key(line) in repeated or _PAGE_NUMBER.match(line.text)))], tables, height)
-        for lines, tables, height in pages]
+    def page_number(line: _Line) -> bool:  # a bare `2` on a one-page form may be a field's value
+        return bool(_PAGE_NUMBER.match(line.text)) and (len(pages) > 1 or "page" in line.text.lower())
+
+    return [([line for line in lines if not (in_band(line, height) and (key(line) in repeated or page_number(line)))],
+             tables, height) for lines, tables, height in pages]
 
 
-def _blocks(pages: list) -> list[Block]:
+def _blocks(pages: list[_Page]) -> list[Block]:
     """Put lines back into blocks, in reading order, with each page's tables where they stand."""
     all_lines = [line for lines, _t, _h in pages for line in lines]
     if not all_lines:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 
 from ingest.blocks import Block, TableRow
+from ingest.text import BULLET
 
-#: A list bullet: a symbol, a number or a letter with `.` or `)`, then a space.
-BULLET = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u00b7o]|\d{1,2}[.)]|[a-z][.)]"
-                    r"|\([a-z0-9]{1,2}\))\s+")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 

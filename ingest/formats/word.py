@@ -10,6 +10,7 @@ or a file that is not a .docx is refused with its reason.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 
@@ -24,6 +25,7 @@ MAX_EXPANDED = 200 * 1024 * 1024
 #: Largest expansion of one member (uncompressed / compressed) past 1 MB: XML of text packs ~10:1.
 MAX_RATIO = 400
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
+_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 
 
 def check_archive(path: str, data: bytes) -> None:
@@ -53,6 +55,8 @@ def read_docx(path: str, data: bytes) -> list[Block]:
     check_archive(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise IngestError(path, f"not a readable Word .docx file ({type(error).__name__}: {error})") from None
     blocks: list[Block] = []
@@ -78,7 +82,7 @@ def _read_body(document: docx.document.Document, element: object, blocks: list[B
 
 def _paragraph(paragraph: docx.text.paragraph.Paragraph) -> Block | None:
     """Return a paragraph as a block by its style, or None if it holds no text."""
-    text = paragraph.text.strip()
+    text = " ".join(paragraph_text(paragraph._p).split())
     if not text:
         return None
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
@@ -91,8 +95,9 @@ def _paragraph(paragraph: docx.text.paragraph.Paragraph) -> Block | None:
         return Block("heading", text, level=int(digits) if digits else 2)
     if lowered.startswith("list") or numbered:
         level = 1
-        if numbered and paragraph._p.pPr.numPr.ilvl is not None:
-            level += int(paragraph._p.pPr.numPr.ilvl.val or 0)
+        ilvl = paragraph._p.pPr.numPr.ilvl if numbered else None
+        with contextlib.suppress(TypeError, ValueError):  # a damaged list level is level 1
+            level += min(int(ilvl.val), 8) if ilvl is not None else 0
         return Block("item", text, level=level)
     if lowered == "caption":
         return Block("caption", text)
@@ -129,12 +134,18 @@ def _table_rows(table: object) -> list[TableRow]:
     return rows
 
 
+def paragraph_text(p: object) -> str:
+    """Return a paragraph's text: its runs wherever they sit (inserted changes, fields, smart tags),
+    tabs as spaces, line breaks as newlines; deleted text (`w:delText`) is not text."""
+    parts = []
+    for node in p.iter(_T, _TAB, _BR, _CR):  # type: ignore[attr-defined]
+        parts.append(node.text or "" if node.tag == _T else " " if node.tag == _TAB else "\n")
+    return "".join(parts)
+
+
 def _cell_text(tc: object) -> str:
     """Return a cell's paragraphs (and those of tables inside it) as lines."""
     lines = []
     for paragraph in tc.iter(_P):  # type: ignore[attr-defined]
-        text = "".join(node.text or "" for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"))
-                       if node.tag == qn("w:t")) if paragraph is not None else ""
-        if text.strip():
-            lines.append(text.strip())
+        lines.extend(line.strip() for line in paragraph_text(paragraph).split("\n") if line.strip())
     return "\n".join(lines)
