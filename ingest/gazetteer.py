@@ -175,6 +175,9 @@ class Gazetteer:
     concepts: dict[str, NameIndex]
     levels: dict[str, str]
     themes: dict[str, str]
+    #: One-word names exactly as the curated data writes them (`Defra`, `Ofsted`): prose that writes
+    #: a one-word name just so names the body, where another one-word match could be an ordinary word.
+    one_word_forms: frozenset[str] = frozenset()
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Gazetteer:
@@ -202,7 +205,10 @@ class Gazetteer:
                     wording = match_key(str(label).split(":", 1)[-1])
                     if letter and wording and not wording.startswith("theme "):
                         themes[wording] = letter
-        return cls(bodies=bodies, concepts=concepts, levels=levels, themes=themes)
+        one_word = frozenset(str(name) for predicate in (RDFS.label, EQ.abbreviation, SKOS.altLabel)
+                             for node, name in graph.subject_objects(predicate)
+                             if (node, RDF.type, EQ.Body) in graph and len(str(name).split()) == 1)
+        return cls(bodies=bodies, concepts=concepts, levels=levels, themes=themes, one_word_forms=one_word)
 
 
 #: Concept classes the linker matches in text, by the name the builder uses.

@@ -284,11 +284,14 @@ class Linker:
         links: dict[str, Link] = {}
         for item in found:
             written = re.sub(r"^the\s+", "", _slice(text, spans, item.start, item.end), flags=re.I)
+            written = re.sub(r"['\u2019]s$", "", written)  # `the DWP's Age Positive team`
             if item.entry.kind or not written[:1].isupper() or match_key(written) in own_names:
                 continue
-            if item.end - item.start == 1 and not _ABBREVIATION.match(written) and item.entry.how != "label":
+            one_word = item.end - item.start == 1 and item.entry.how != "label"
+            short_form = bool(_ABBREVIATION.match(written)) or written.strip("*.,;:") in self.gazetteer.one_word_forms
+            if one_word and not short_form:
                 continue
-            acronym = item.end - item.start == 1 and _ABBREVIATION.match(written) and item.entry.how != "label"
+            acronym = one_word and short_form
             if acronym and (self.dp_index.get(written) is not None or len(written.strip("*.,;:")) <= 2) \
                     and not _supported(text, spans, keys, item, found):
                 link = self._new_body(written.strip("*.,;:"))

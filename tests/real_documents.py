@@ -80,7 +80,7 @@ def summary_score(store: Store, path: Path, expected: dict) -> Score:
         rdf:predicate eq:partner ; eq:mentionText ?w }} }}""", "w")
     bodies = _values(store, f"""SELECT DISTINCT ?label WHERE {{ GRAPH <{doc}> {{
         {{ <{dp}> eq:mentions ?b }} UNION {{ <{dp}> eq:partner ?b }} UNION
-        {{ <{dp}> eq:partner ?o . ?o org:subOrganizationOf ?b }} }}
+        {{ <{dp}> eq:partner ?o . ?o org:subOrganizationOf|eq:kind ?b }} }}
         ?b a eq:Body ; rdfs:label ?label . FILTER NOT EXISTS {{ ?b eq:reconciled false }} }}""", "label")
     content = " ".join(_values(store, f"SELECT ?o WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o FILTER(isLiteral(?o)) "
                                       f"FILTER(?p != eq:content) }} }}", "o"))
