@@ -285,10 +285,11 @@ class Linker:
         for item in found:
             written = re.sub(r"^the\s+", "", _slice(text, spans, item.start, item.end), flags=re.I)
             written = re.sub(r"['\u2019]s$", "", written)  # `the DWP's Age Positive team`
-            if item.entry.kind or not written[:1].isupper() or match_key(written) in own_names:
+            as_curated = written.strip("*.,;:") in self.gazetteer.one_word_forms  # `Defra`, `emda`
+            if item.entry.kind or not (written[:1].isupper() or as_curated) or match_key(written) in own_names:
                 continue
             one_word = item.end - item.start == 1 and item.entry.how != "label"
-            short_form = bool(_ABBREVIATION.match(written)) or written.strip("*.,;:") in self.gazetteer.one_word_forms
+            short_form = bool(_ABBREVIATION.match(written)) or as_curated
             if one_word and not short_form:
                 continue
             acronym = one_word and short_form
