@@ -16,6 +16,7 @@ from ingest.generate_check import score_corpus
 from ingest.generate_output import Output
 from ingest.pipeline import ingest_paths
 from kg.store import open_store
+from kg.validate import validate_store
 
 #: Words the summary reader's DP-name pattern may drop at the start of a name (`_NOT_NAMES`, and
 #: `_MAYBE_NAMES` at the start of a sentence), or does not allow inside one (`_DP_NAME`): a name like
@@ -179,6 +180,8 @@ def pages_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
         result = ingest_paths(store, [root / "corpus"])
         assert result.ok, result.errors
         scores = score_corpus(store, manifest.data).as_dict()
+        report = validate_store(store)
+        scores["valid"] = (report.conforms, report.text[:2000])
     print("\n" + json.dumps(scores, indent=1))
     return scores
 
@@ -191,6 +194,11 @@ def test_generated_pages_are_read_as_written(pages_scores: dict, fmt: str) -> No
     assert group["name"] >= 0.97 and group["theme"] >= 0.97
     assert group["partners"] >= 0.95
     assert group["bodies_named"] >= 0.9
+
+
+def test_generated_pages_validate(pages_scores: dict) -> None:
+    conforms, text = pages_scores["valid"]
+    assert conforms, text
 
 
 def test_links_of_strategies_in_every_format(pages_scores: dict) -> None:
