@@ -200,7 +200,8 @@ def is_literal(node: Node) -> bool:
 
 #: Media types an entity IRI is served as: a page first (so browsers and `*/*` get it), then RDF.
 ENTITY_TYPES: dict[str, str] = {"text/html": "html", "application/xhtml+xml": "html",
-                                **{m: f for m, f in GRAPH_TYPES.items() if f in ("turtle", "jsonld", "ntriples")}}
+                                **{m: f for m, f in GRAPH_TYPES.items() if f in ("turtle", "jsonld", "ntriples")},
+                                "application/json": "jsonld"}  # JSON-LD is JSON: plain JSON clients get it
 #: File suffixes that ask for one RDF format on an entity IRI (`/id/body/dti.ttl`).
 ENTITY_SUFFIXES: dict[str, str] = {".jsonld": "jsonld", ".ttl": "turtle", ".nt": "ntriples"}
 
@@ -219,15 +220,22 @@ def split_suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def choose_format(accept: str | None) -> str:
-    """Return 'html' or the RDF format an `Accept` header prefers for an entity IRI.
+def choose_format(accept: str | None) -> str | None:
+    """Return 'html' or the RDF format an `Accept` header prefers for an entity IRI; None if none is acceptable.
 
-    >>> choose_format("text/turtle")
-    'turtle'
+    >>> choose_format("text/turtle"), choose_format("application/json"), choose_format(None)
+    ('turtle', 'jsonld', 'html')
     >>> choose_format("text/html,application/xhtml+xml,*/*;q=0.8")
     'html'
+    >>> choose_format("image/png") is None
+    True
     """
-    return negotiate(accept, ENTITY_TYPES, default="html") or "html"
+    return negotiate(accept, ENTITY_TYPES)
+
+
+def entity_media_types() -> list[str]:
+    """Return the media types an entity IRI can be served as (for a 406 answer)."""
+    return list(dict.fromkeys(ENTITY_TYPES))
 
 
 def is_a(store: Store, iri: str, cls: str) -> bool:

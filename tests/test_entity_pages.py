@@ -230,3 +230,39 @@ def test_published_context_file_matches_the_code() -> None:
 
     shipped = json.loads(ontology_path("context.jsonld").read_text(encoding="utf-8"))
     assert shipped == {"@context": jsonld_context()}, "regenerate ontology/context.jsonld from kg.export"
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("application/json", "application/json"),
+    ("application/ld+json", "application/ld+json"),
+    ("application/ld+json, application/json;q=0.9", "application/ld+json"),
+    ("text/turtle", "text/turtle"),
+    ("*/*", "text/html"),
+    (None, "text/html"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+])
+def test_content_negotiation_as_users_expect_it(client, accept: str | None, media: str) -> None:
+    response = client.get("/id/dp/seem", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.mimetype == media
+    assert "Accept" in response.headers["Vary"]
+    if media.endswith("json"):
+        data = json.loads(response.get_data(as_text=True))
+        assert "@context" in data  # JSON-LD with the published context, as plain JSON clients read it
+
+
+def test_an_unsupported_type_gets_406_with_the_types(client) -> None:
+    response = client.get("/id/dp/seem", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    body = response.get_data(as_text=True)
+    assert "text/turtle" in body and "application/ld+json" in body and "text/html" in body
+
+
+@pytest.mark.parametrize("path", ["/id/dp/seem", "/id/body/dti.ttl", "/api/dps", "/sparql", "/static/style.css",
+                                  "/no/such/page"])
+def test_vary_accept_everywhere_and_head_works(client, path: str) -> None:
+    got = client.get(path)
+    head = client.head(path)
+    assert "Accept" in got.headers.get("Vary", "")
+    assert head.status_code == got.status_code and head.get_data() == b""
+    assert head.headers.get("Content-Type") == got.headers.get("Content-Type")

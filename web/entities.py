@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from kg.documents import COLUMNS, document_view
-from kg.entities import choose_format, describe, entity_graph, fallback_label, is_literal, split_suffix
+from kg.entities import (
+    choose_format,
+    describe,
+    entity_graph,
+    entity_media_types,
+    fallback_label,
+    is_literal,
+    split_suffix,
+)
 from kg.export import FORMATS, export_graph
 from kg.namespaces import EQ, ID
 from kg.pages import BODY_PAGE_DPS, body_view, dp_view, list_bodies, list_dps, list_themes, theme_view
@@ -29,13 +37,17 @@ def entity(path: str):  # type: ignore[no-untyped-def]
     path, fmt = split_suffix(path)
     iri = f"{ID}{path}"
     fmt = fmt or choose_format(request.headers.get("Accept"))
+    if fmt is None:
+        abort(406, "none of the media types asked for in Accept can be served here; an entity is served as "
+                   + ", ".join(entity_media_types()))
     if fmt != "html":
         graph = entity_graph(g.store, iri)
         if not len(graph):
             abort(404, f"nothing is known about {iri}")
-        response = Response(export_graph(graph, fmt), mimetype=FORMATS[fmt][0])
-        response.headers["Vary"] = "Accept"
-        return response
+        plain_json = fmt == "jsonld" and "application/json" in (request.headers.get("Accept") or "") \
+            and "application/ld+json" not in (request.headers.get("Accept") or "")
+        mimetype = "application/json" if plain_json else FORMATS[fmt][0]
+        return Response(export_graph(graph, fmt), mimetype=mimetype)
     described = describe(g.store, iri)
     if described is None:
         abort(404, f"nothing is known about {iri}")
@@ -52,8 +64,7 @@ def entity(path: str):  # type: ignore[no-untyped-def]
             template, context["doc"], context["columns"] = "entity_doc.html", view, COLUMNS
     elif kind == "theme":
         context["extra"] = theme_view(g.store, iri)
-    html = render_template(template, skip=(EQ.content,), **context)
-    return Response(html, headers={"Vary": "Accept"})
+    return Response(render_template(template, skip=(EQ.content,), **context))
 
 
 @bp.get("/dps")

@@ -38,9 +38,14 @@ SECURITY_HEADERS = {
 
 
 def add_security_headers(response: Response) -> Response:
-    """Add the security headers a response does not already carry."""
+    """Add the security headers a response does not already carry, and `Vary: Accept`.
+
+    Entity IRIs, the API, the SPARQL endpoint and exports answer by `Accept`, so caches must key
+    on it; saying it on every response keeps a page and its data apart in any cache.
+    """
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    response.vary.add("Accept")
     return response
 
 
