@@ -89,7 +89,7 @@ SEARCHES = (
 
 
 def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
-    """The HTTP requests timed on our service, by group (pages, api, search, partners, network)."""
+    """The HTTP requests timed on our service, by group (pages, api, entity RDF, search, partners, network)."""
     def search(name: str, q: str, facets: tuple[str, ...]) -> Request:
         params = [("q", q), *(("facet", f) for f in facets)]
         return Request(name, "/api/search?" + urllib.parse.urlencode(params))
@@ -102,6 +102,10 @@ def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
         "api": [Request("body-json-heavy", f"/api/bodies/{heavy}"), Request("body-json-dwp", f"/api/bodies/{dwp}"),
                 Request("body-json-tail", f"/api/bodies/{tail}"), Request("dp-json", f"/api/dps/{dp}"),
                 Request("dp-json-heavy", f"/api/dps/{picked['heavy_dp']}")],
+        "rdf": [Request("body-jsonld-heavy", f"/id/body/{heavy}.jsonld"),
+                Request("body-turtle-heavy", f"/id/body/{heavy}.ttl"),
+                Request("body-turtle-heavy-page2", f"/id/body/{heavy}.ttl?page=2"),
+                Request("dp-jsonld", f"/id/dp/{dp}.jsonld")],
         "search": [search(*s) for s in SEARCHES],
         "partners": [Request("partners-dp", f"/api/partners?dp={dp}&scope=other-first"),
                      Request("partners-dp-heavy", f"/api/partners?dp={picked['heavy_dp']}&scope=other-first"),
@@ -116,4 +120,4 @@ def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
 
 def mix(groups: dict[str, list[Request]]) -> list[Request]:
     """The request mix of the throughput run: every page, API, search, partners and network request."""
-    return [r for name in ("pages", "api", "search", "partners", "network") for r in groups[name]]
+    return [r for name in ("pages", "api", "rdf", "search", "partners", "network") for r in groups[name]]

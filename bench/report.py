@@ -13,7 +13,7 @@ from pathlib import Path
 TARGETS = {
     "ingest_s": 60.0, "cold_start_s": 2.0, "page_p50_ms": 30.0, "json_p50_ms": 15.0, "search_p50_ms": 30.0,
     "partners_p50_ms": 100.0, "partners_p50_ms_20k": 300.0, "network_ready_s": 3.0,
-    "sparql_throughput_ratio": 10.0, "service_memory_mb": 500.0,
+    "sparql_throughput_ratio": 10.0, "service_memory_mb": 500.0, "rdf_p50_ms": 50.0, "rdf_kb": 500.0,
 }
 
 
@@ -43,12 +43,15 @@ def checks(result: dict) -> list[dict[str, object]]:
     add("ingest end to end", result["ingest"]["seconds"], TARGETS["ingest_s"], "s")
     add("service cold start", result["cold_start_s"], TARGETS["cold_start_s"], "s")
     def latency(name: str, group: str, limit: float) -> None:
-        value, worst = _worst(latency_of, groups[group])
+        value, worst = _worst(latency_of, groups.get(group, []))
         add(name, value, limit, "ms", f"worst: {worst}")
 
     latency("body and DP pages p50", "pages", TARGETS["page_p50_ms"])
     latency("their JSON p50", "api", TARGETS["json_p50_ms"])
     latency("search p50", "search", TARGETS["search_p50_ms"])
+    latency("entity RDF (a page of its description) p50", "rdf", TARGETS["rdf_p50_ms"])
+    sizes = [latency_of[n]["bytes"] / 1024 for n in groups.get("rdf", []) if n in latency_of]
+    add("entity RDF largest answer", round(max(sizes), 1) if sizes else None, TARGETS["rdf_kb"], "KB")
     latency("partners p50", "partners",
             TARGETS["partners_p50_ms_20k"] if size >= 20000 else TARGETS["partners_p50_ms"])
     views = {k: v for k, v in result["browser"].items() if isinstance(v, dict)}

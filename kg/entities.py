@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.conneg import GRAPH_TYPES, negotiate
-from kg.namespaces import ID, kind_of
+from kg.namespaces import HYDRA, ID, kind_of
 from kg.queries import iri_ref, is_safe_iri, labels
 from kg.snapshot_cache import cached
 from kg.store import Store
@@ -179,18 +179,68 @@ def describe(store: Store, iri: str) -> Entity | None:
                   incoming=incoming, incoming_cut=cut)
 
 
-def entity_graph(store: Store, iri: str) -> Graph:
-    """Return the RDF description of an entity: its triples, the triples pointing at it,
-    and the provenance statements (with their cells) about its facts."""
+#: Inverse links (facts pointing at an entity) in one page of its RDF description.
+INVERSE_PAGE = 100
+
+
+@dataclass
+class Description:
+    """One page of an entity's RDF description, and whether a next page of inverse links follows."""
+
+    graph: Graph
+    page: int
+    has_next: bool
+
+
+def entity_graph(store: Store, iri: str, page: int = 1) -> Description:
+    """Return one page of the RDF description of an entity: a bounded description.
+
+    Every page holds the entity's own triples with the provenance statements (and cells) of its
+    own facts; page N adds the Nth hundred of the triples pointing at it (`?s ?p <iri>`, in a
+    fixed order) with their statements, and Hydra paging terms (`hydra:next` to page N+1). A body
+    thousands of DPs target is so fetched a hundred DPs at a time, never all at once.
+    """
     node = iri_ref(iri)
-    return store.construct(f"""CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . ?st ?sp ?so . ?cell ?cp ?co }}
+    page = max(1, page)
+    inverse = store.select(f"""SELECT DISTINCT ?s ?q WHERE {{ ?s ?q {node}
+        FILTER(?q NOT IN (rdf:subject, rdf:object) && isIRI(?s)) }}
+        ORDER BY ?s ?q LIMIT {INVERSE_PAGE + 1} OFFSET {(page - 1) * INVERSE_PAGE}""").rows
+    has_next = len(inverse) > INVERSE_PAGE
+    inverse = inverse[:INVERSE_PAGE]
+    values = " ".join(f"({iri_ref(str(r['s']))} {iri_ref(str(r['q']))})" for r in inverse
+                      if is_safe_iri(str(r["s"])) and is_safe_iri(str(r["q"])))
+    linked = f"""UNION {{ VALUES (?s ?q) {{ {values} }} ?s ?q {node} }}
+      UNION {{ VALUES (?s ?q) {{ {values} }} ?st rdf:subject ?s ; rdf:predicate ?q ; rdf:object {node} ;
+               a rdf:Statement ; ?sp ?so }}
+      UNION {{ VALUES (?s ?q) {{ {values} }} ?st rdf:subject ?s ; rdf:predicate ?q ; rdf:object {node} ;
+               a rdf:Statement ; prov:wasDerivedFrom ?cell . ?cell ?cp ?co }}""" if values else ""
+    graph = store.construct(f"""CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . ?st ?sp ?so . ?cell ?cp ?co }}
     WHERE {{
       {{ {node} ?p ?o }}
-      UNION {{ ?s ?q {node} FILTER(?q NOT IN (rdf:subject, rdf:object)) }}
-      UNION {{ {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }} ?st a rdf:Statement ; ?sp ?so }}
-      UNION {{ {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}
-               ?st a rdf:Statement ; prov:wasDerivedFrom ?cell . ?cell ?cp ?co }}
+      UNION {{ ?st rdf:subject {node} ; a rdf:Statement ; ?sp ?so }}
+      UNION {{ ?st rdf:subject {node} ; a rdf:Statement ; prov:wasDerivedFrom ?cell . ?cell ?cp ?co }}
+      {linked}
     }}""")
+    if page > 1 or has_next:
+        _page_terms(graph, iri, page, has_next)
+    return Description(graph, page, has_next)
+
+
+def page_iri(iri: str, page: int) -> str:
+    """Return the IRI of one page of an entity's description (`<iri>?page=2`)."""
+    return f"{iri}?page={page}"
+
+
+def _page_terms(graph: Graph, iri: str, page: int, has_next: bool) -> None:
+    """Say in Hydra terms which page of the entity's inverse links this is, and where the others are."""
+    view = URIRef(page_iri(iri, page))
+    graph.add((URIRef(iri), HYDRA.view, view))
+    graph.add((view, RDF.type, HYDRA.PartialCollectionView))
+    graph.add((view, HYDRA.first, URIRef(page_iri(iri, 1))))
+    if has_next:
+        graph.add((view, HYDRA.next, URIRef(page_iri(iri, page + 1))))
+    if page > 1:
+        graph.add((view, HYDRA.previous, URIRef(page_iri(iri, page - 1))))
 
 
 def is_literal(node: Node) -> bool:

@@ -19,6 +19,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 #: The named graph that holds the curated reference data (ontology, schemes, gazetteer).
 CURATED_GRAPH = URIRef(BASE + "graph/curated")
@@ -36,6 +37,7 @@ PREFIXES: dict[str, str] = {
     "org": str(ORG),
     "schema": str(SCHEMA),
     "foaf": str(FOAF),
+    "hydra": str(HYDRA),
     "dp": str(ID) + "dp/",
     "body": str(ID) + "body/",
     "theme": str(ID) + "theme/",

@@ -41,13 +41,19 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         abort(406, "none of the media types asked for in Accept can be served here; an entity is served as "
                    + ", ".join(entity_media_types()))
     if fmt != "html":
-        graph = entity_graph(g.store, iri)
-        if not len(graph):
+        page = request.args.get("page", "1")
+        if not page.isdigit() or int(page) < 1:
+            abort(400, f"page={page!r}: a page is a number from 1")
+        description = entity_graph(g.store, iri, int(page))
+        if not len(description.graph):
             abort(404, f"nothing is known about {iri}")
         plain_json = fmt == "jsonld" and "application/json" in (request.headers.get("Accept") or "") \
             and "application/ld+json" not in (request.headers.get("Accept") or "")
         mimetype = "application/json" if plain_json else FORMATS[fmt][0]
-        return Response(export_graph(graph, fmt), mimetype=mimetype)
+        response = Response(export_graph(description.graph, fmt), mimetype=mimetype)
+        if description.has_next:  # the next hundred triples pointing at the entity
+            response.headers["Link"] = f'<{request.base_url}?page={description.page + 1}>; rel="next"'
+        return response
     described = describe(g.store, iri)
     if described is None:
         abort(404, f"nothing is known about {iri}")

@@ -1,0 +1,75 @@
+"""Entity descriptions stay small: a body hundreds of DPs target is described a hundred links at a time,
+and every page can be followed (`Link: rel="next"`, `hydra:next`) to fetch them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from ingest.generate import generate_corpus
+from ingest.pipeline import ingest_paths
+from kg.entities import INVERSE_PAGE
+from kg.settings import Settings
+from kg.store import open_store
+from web.app import create_app
+
+EQ = "https://w3id.org/equal-kg/ns#"
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+DWP = "https://w3id.org/equal-kg/id/body/dwp"
+
+
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory: pytest.TempPathFactory):
+    """The real app over 300 generated DPs, in which the DWP is targeted by well over a hundred."""
+    root = tmp_path_factory.mktemp("busy")
+    generate_corpus(300, 3, root / "corpus")
+    with open_store(root / "store") as store:
+        assert ingest_paths(store, [root / "corpus"]).ok
+    with open_store(root / "store", read_only=True) as store:
+        app = create_app(Settings(store=str(root / "store")), store)
+        app.testing = True
+        targeting = {str(r["dp"]) for r in store.select(f"SELECT DISTINCT ?dp WHERE {{ ?dp eq:targets <{DWP}> }}").rows}
+        yield app.test_client(), targeting
+
+
+def test_every_dp_targeting_a_body_is_fetched_page_by_page(busy) -> None:
+    client, targeting = busy
+    assert len(targeting) > 2 * INVERSE_PAGE
+    found: set[str] = set()
+    url, pages = "/id/body/dwp.ttl", 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+        inverse = {(s, p) for s, p in graph.subject_predicates(URIRef(DWP))
+                   if str(p) not in ("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject",
+                                     "http://www.w3.org/1999/02/22-rdf-syntax-ns#object")}
+        assert len(inverse) <= INVERSE_PAGE
+        page_dps = {str(s) for s, p in inverse if str(p) == EQ + "targets"}
+        assert not page_dps & found  # no DP on two pages
+        found |= page_dps
+        link = response.headers.get("Link")
+        nexts = list(graph.objects(None, URIRef(HYDRA + "next")))
+        assert bool(link) == bool(nexts)
+        url = link.split(">")[0].lstrip("<").replace("http://localhost", "") if link else ""
+        pages += 1
+    assert found == targeting and pages >= 3
+
+
+def test_a_page_holds_the_entity_itself_and_the_sources_of_its_links(busy) -> None:
+    client, _targeting = busy
+    first = Graph().parse(data=client.get("/id/body/dwp.ttl").get_data(as_text=True), format="turtle")
+    assert (URIRef(DWP), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), None) in first
+    statements = set(first.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#object"), URIRef(DWP)))
+    assert statements and all((st, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None) in first
+                              for st in statements)
+
+
+def test_a_bad_page_number_is_refused(busy) -> None:
+    client, _targeting = busy
+    assert client.get("/id/body/dwp.ttl?page=0").status_code == 400
+    assert client.get("/id/body/dwp.ttl?page=x").status_code == 400
+    far = client.get("/id/body/dwp.ttl?page=999")
+    assert far.status_code == 200 and "Link" not in far.headers  # the entity's own triples, no more links
