@@ -40,6 +40,25 @@ MEDIA_TYPES = {"text": "text/plain", "markdown": "text/markdown", "html": "text/
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
+#: What stands in the stored text for a line of contact details.
+NOT_STORED = "[contact details are not stored]"
+
+
+def without_lines(text: str, lines: list[int]) -> str:
+    r"""Return a text with some lines (1-based) replaced, keeping the line numbers of the others.
+
+    >>> without_lines("Aim\nContact: Ann Lee\nText", [2])
+    'Aim\n[contact details are not stored]\nText'
+    """
+    if not lines:
+        return text
+    parts = text.split("\n")
+    for number in lines:
+        if 0 < number <= len(parts):
+            parts[number - 1] = NOT_STORED
+    return "\n".join(parts)
+
+
 def section_theme(theme: URIRef | None) -> str | None:
     """Return a theme IRI's letter (`.../theme/D` -> `D`)."""
     return str(theme).rsplit("/", 1)[-1] if theme is not None else None
@@ -294,8 +313,8 @@ def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker,
     dp = out.dp(link, summary.round)
     report.dps.add(str(dp))
     title = summary.title or f"{link.label} DP summary"
-    out.document(EQ.DPSummary, title, summary.path, text, sha256 or hashlib.sha256(text.encode()).hexdigest(),
-                 summary.format)
+    out.document(EQ.DPSummary, title, summary.path, without_lines(text, summary.private_lines),
+                 sha256 or hashlib.sha256(text.encode()).hexdigest(), summary.format)
     named_at = Cell(column="name", line=summary.dp_line, text=summary.dp_name)  # a page of fields only
     name_cell = next((c for c in summary.sections if c.line <= summary.dp_line), named_at)
     out.fact(doc, DCTERMS.subject, dp, [name_cell], written=summary.dp_name, matched_by=summary.name_source)

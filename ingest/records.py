@@ -78,6 +78,7 @@ class Summary:
     partners: list[Partner] = field(default_factory=list)
     format: str = "text"
     warnings: list[str] = field(default_factory=list)
+    private_lines: list[int] = field(default_factory=list)
 
     def section(self, name: str) -> Cell | None:
         """Return the section of a field (aim, background ...), if the summary has it."""

@@ -54,11 +54,15 @@ class Layout:
     fields: list[FieldBlock] = field(default_factory=list)
     headings: int = 0
     strapline: str = ""
+    #: Short lines under the title that are neither name nor text (tab labels, `Pillar: ... Theme F`).
+    stray: list[Block] = field(default_factory=list)
+    #: Lines that hold contact details (a `Contact` field or section): never stored.
+    private: list[int] = field(default_factory=list)
 
     def cells(self) -> list[Cell]:
-        """Return each section as a Cell: the section's name, first line and text."""
+        """Return each section as a Cell: the section's name, first line and text (contact sections left out)."""
         return [Cell(column=name, line=start, text="\n".join(_render(b) for b in blocks))
-                for (name, blocks), start in zip(self.sections, self.starts) if blocks]
+                for (name, blocks), start in zip(self.sections, self.starts) if blocks and name != "contact"]
 
 
 def _render(block: Block) -> str:
@@ -78,7 +82,7 @@ def normalise(blocks: list[Block]) -> list[Block]:
             out.extend(_table_fields(block))
             continue
         text = clean(block.text)
-        if not text or (block.kind not in ("field", "title") and _BOILERPLATE.match(text)):
+        if not any(ch.isalnum() for ch in text) or (block.kind not in ("field", "title") and _BOILERPLATE.match(text)):
             continue
         parts = split_fields(text) if block.kind == "paragraph" else []
         if len(parts) > 1:  # `Round: 1 Region: North West`, run together by a PDF
@@ -196,6 +200,8 @@ def lay_out(blocks: list[Block]) -> Layout:
     title_at = find_title(blocks)
     layout = Layout(title=blocks[title_at] if title_at is not None else None)
     index = _skip_tab_bar(blocks, title_at + 1) if title_at is not None else 0
+    if title_at is not None:
+        layout.stray = [b for b in blocks[title_at + 1:index] if b.kind in ("paragraph", "heading")]
     if title_at is not None and index > title_at + 1 and blocks[title_at + 1].kind == "paragraph":
         layout.strapline = blocks[title_at + 1].text
     section, current, opened_at = "intro", [], 0
@@ -217,10 +223,14 @@ def lay_out(blocks: list[Block]) -> Layout:
         if found is not None and not (block.kind == "heading" and found[0].fact == "partners"
                                       and not found[0].values):
             layout.fields.append(found[0])
+            if found[0].fact == "contact":
+                layout.private.extend(b.line for b in blocks[index:found[1]])
             index = found[1]
             continue
         heading = section_of(block.text, explicit=block.kind == "heading") if block.kind in (
             "heading", "paragraph") else None
+        if block.kind == "heading" and fact_of(block.text) == "contact":
+            heading = "contact"  # a `Contact` section: its lines are personal data, never stored
         if heading is not None and (block.kind == "heading" or not current or _opens(blocks, index)):
             close()
             section, in_list, opened_at = heading, False, block.line
@@ -246,6 +256,9 @@ def lay_out(blocks: list[Block]) -> Layout:
         current.append(block)
         index += 1
     close()
+    for name, members in layout.sections:
+        if name == "contact":
+            layout.private.extend(b.line for b in members)
     return layout
 
 
@@ -257,8 +270,8 @@ def _opens(blocks: list[Block], index: int) -> bool:
 
 def find_title(blocks: list[Block]) -> int | None:
     """Return the index of the block that titles the page, or None if the page has no title line."""
-    for index, block in enumerate(blocks[:6]):
-        if block.kind == "title":
+    for index, block in enumerate(blocks):  # a format that marks its title (`<h1>`, Word's Title style)
+        if block.kind == "title" and not (_generic(block.text) or section_of(block.text)):
             return index
     for index, block in enumerate(blocks[:4]):
         if block.kind not in ("paragraph", "heading") or _generic(block.text):
@@ -272,12 +285,18 @@ def find_title(blocks: list[Block]) -> int | None:
 
 _GENERIC = {"equal", "development", "partnership", "partnerships", "dp", "dps", "summary", "summaries", "page",
             "gb", "uk", "programme", "program", "profile", "case", "study", "directory", "the", "of", "and",
-            "community", "initiative", "european", "social", "fund", "esf", "great", "britain", "england"}
+            "community", "initiative", "european", "social", "fund", "esf", "great", "britain", "england",
+            "news", "newsletter", "welcome", "home", "about", "us", "report", "final", "evaluation", "bulletin",
+            "press", "release", "for", "immediate", "publication", "archive", "archived", "section", "part",
+            "chapter", "pillar", "employability", "adaptability", "entrepreneurship", "opportunities", "jan",
+            "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+            "february", "march", "april", "june", "july", "august", "september", "october", "november",
+            "december"}
 
 
 def _generic(text: str) -> bool:
     """Tell whether a line names only the kind of page ('EQUAL Development Partnership summary')."""
-    return all(word in _GENERIC for word in match_key(text).split())
+    return all(word in _GENERIC or word.isdigit() for word in match_key(text).split())
 
 
 def _skip_tab_bar(blocks: list[Block], index: int) -> int:

@@ -32,6 +32,9 @@ _MAYBE_NAMES = {"equal", "new", "uk", "gb"}
 _NAME_WORDS = r"[A-Z][\w&'\-]*(?:\s+(?:[A-Z][\w&'\-]*|of|and|for|in|the|on|to|into|at|with)){0,6}?"
 _DP_SUFFIX = r"(?:DP|D\.P\.|Development\s+Partnership)"
 _DP_NAME = re.compile(rf"\b({_NAME_WORDS})\s+{_DP_SUFFIX}\b")
+#: A DP's name said to be one (`Foundations West, a Development Partnership`, `BEAM is an EQUAL DP`).
+_DP_APPOSITION = re.compile(rf"\b({_NAME_WORDS})(?:\s*,\s*|\s+(?:is|was)\s+|\s+\()(?:an?|the)\s+(?:EQUAL\s+|new\s+)?"
+                            rf"(?:{_DP_SUFFIX}|partnership\s+funded)\b")
 #: A line that is only a name and the suffix (`Equal Forum Development Partnership`, `X DP summary`).
 _DP_TITLE = re.compile(rf"^\s*({_NAME_WORDS})\s+{_DP_SUFFIX}(?:\s+[Ss]ummary)?\s*[.:]?\s*$")
 _DP_LABELLED = re.compile(
@@ -82,6 +85,7 @@ def read_summary_blocks(path: str, blocks: list[Block], dp_name: str | None = No
         if at is not None:
             cells[at] = Cell(column="aim", line=cells[at].line, text=cells[at].text)
     summary.sections.extend(cells)
+    summary.private_lines = sorted(set(layout.private))
     summary.objectives = _objectives(layout)
     outcomes = [cell.text for cell in cells if cell.column == "outcomes"]
     summary.outcomes = read_outcomes("\n".join(outcomes)) if outcomes else []
@@ -101,7 +105,8 @@ def _name(summary: Summary, layout: Layout, prose: list[tuple[int, str]], overri
         summary.dp_name, summary.aliases = title[0], title[1]
         summary.dp_line, summary.name_source = layout.title.line, "title"
     elif labelled is not None:
-        summary.dp_name, summary.dp_line = clean_dp_name(labelled.values[0]), labelled.line
+        named = split_title(labelled.values[0]) or (clean_dp_name(labelled.values[0]), [])
+        summary.dp_name, summary.aliases, summary.dp_line = named[0], named[1], labelled.line
         summary.name_source = "field"
     elif found is not None:
         summary.dp_name, summary.dp_line, summary.name_source = found[0], found[1], "prose"
@@ -150,7 +155,7 @@ def split_title(text: str) -> tuple[str, list[str]] | None:
     (('Equal Forum', []), ('Open Gate Kent', []))
     """
     text = one_line(normalise_punctuation(text)).strip(" .:")
-    text = re.sub(r"^(?:the\s+)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:welcome\s+to\s+)?(?:the\s+)?", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+(?:DP|D\.P\.|Development\s+Partnership)(?:\s+summary)?$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+summary$", "", text, flags=re.IGNORECASE)
     if not text or len(text.split()) > 24 or re.search(r"[.!?]$", text):
@@ -253,7 +258,7 @@ def _prose_name(lines: list[tuple[int, str]], file_name: str = "") -> tuple[str,
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for number, line in lines:
-        for match in _DP_NAME.finditer(line):
+        for match in [*_DP_NAME.finditer(line), *_DP_APPOSITION.finditer(line)]:
             sentence_start = line[:match.start()].rstrip()[-1:] in ("", ".", "!", "?", ":")
             words = _name_words(match.group(1).split(), sentence_start, named_after)
             if not words:

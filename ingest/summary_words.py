@@ -53,9 +53,12 @@ for _fact, _labels in {
                  "partner organisations", "partner organizations", "dp partners", "partnership members",
                  "national partners", "other partners", "strategic partners", "key partners",
                  "members of the partnership", "the partners", "partnership", "main partners", "dp partner",
-                 "the partnership", "partner organisation", "members of the dp", "who was involved"],
+                 "the partnership", "partner organisation", "members of the dp", "who was involved",
+                 "who is involved", "who s involved", "partnership members", "delivery partners"],
     "fullname": ["full title", "full name", "dp full title", "full dp name", "acronym stands for", "in full"],
     "contact": ["contact", "contacts", "contact details", "contact person", "contact name", "dp contact",
+                "media contact", "press contact", "for more information", "further information", "enquiries",
+                "more information", "contact us for more information", "notes to editors",
                 "telephone", "tel", "email", "e mail", "website", "web", "address", "phone", "fax", "web site",
                 "project manager", "contact us", "coordinator", "co ordinator", "manager"],
     "dates": ["end dates", "end date", "action 2 dates", "action 2 end date", "action 3 end date", "dates",
@@ -109,5 +112,13 @@ def fact_of(label: str) -> str | None:
 
     >>> fact_of("Development Partnership Members:"), fact_of("End-dates"), fact_of("Equal theme")
     ('partners', 'dates', 'theme')
+    >>> fact_of("Our partners"), fact_of("Partnership information") is None
+    ('partners', True)
     """
-    return FIELDS.get(match_key(label.strip().rstrip(":")))
+    key = match_key(label.strip().rstrip(":"))
+    if key in FIELDS:
+        return FIELDS[key]
+    words_of = key.split()  # `Our partners`, `Partners in the DP`, `Members of the partnership`
+    if 0 < len(words_of) <= 5 and ("partner" in words_of or "member" in words_of):
+        return "partners"
+    return None

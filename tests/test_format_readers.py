@@ -26,19 +26,29 @@ def test_html_site_around_the_content_is_left_out() -> None:
             b"<ul id='nav'><li><a href='/'>Home</a></li></ul><p class='breadcrumb'>Home &gt; DPs</p>"
             b"<h1>ATLAS</h1><p>The aim was to help.<br>Second line</p><ul><li>one<li>two</ul>"
             b"<div id='footer'>Funded by the Department for Work and Pensions</div></body></html>")
-    assert kinds(read_html("p.html", page)) == [
-        ("title", "ATLAS"), ("paragraph", "The aim was to help."), ("paragraph", "Second line"),
-        ("item", "one"), ("item", "two")]
+    assert kinds(read_html("p.html", page)) == [  # the <title> (before its site name) leads, for a fallback
+        ("paragraph", "ATLAS"), ("title", "ATLAS"), ("paragraph", "The aim was to help."),
+        ("paragraph", "Second line"), ("item", "one"), ("item", "two")]
 
 
 def test_html_title_element_names_a_page_without_headings() -> None:
     blocks = read_html("p.html", b"<html><head><title>ATLAS | GB EQUAL</title></head><body><p>Text.</p></body>")
     assert kinds(blocks)[0] == ("title", "ATLAS")
+    about = read_html("p.html", b"<title>ATLAS - Asylum Training | GB EQUAL</title><h1>About us</h1><p>Text.</p>")
+    assert kinds(about)[:2] == [("paragraph", "ATLAS - Asylum Training"), ("title", "About us")]
 
 
 def test_html_banner_h1_then_the_dp_in_h2() -> None:
     blocks = read_html("p.html", b"<h1>EQUAL in the North West</h1><h2>WORKWAYS</h2><p>We helped.</p>")
     assert kinds(blocks)[:2] == [("title", "WORKWAYS"), ("paragraph", "We helped.")]
+
+
+def test_a_page_whose_heading_only_says_what_it_is_is_named_by_its_title_element(tmp_path: Path) -> None:
+    page = tmp_path / "about.html"
+    page.write_bytes(b"<title>ATLAS - Asylum Training | GB EQUAL</title><h1>About the partnership</h1>"
+                     b"<p>ATLAS set out to help refugee teachers back into schools.</p><p>Round: 2</p>")
+    [reading] = ingest_paths(None, [page]).readings
+    assert (reading.dp, reading.aliases) == ("ATLAS", ["Asylum Training"])
 
 
 def test_html_tables_keep_spans_and_a_layout_table_is_a_container() -> None:

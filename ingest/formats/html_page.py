@@ -20,9 +20,9 @@ from ingest.errors import IngestError
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
          "track", "wbr"}
-_SKIP = {"script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside", "form",
+_SKIP = {"script", "style", "noscript", "template", "head", "title", "nav", "header", "footer", "aside", "form",
          "select", "button", "iframe", "svg", "object", "map", "textarea"}
-_SKIP_NAMES = {"nav", "navigation", "navbar", "menu", "header", "footer", "breadcrumb", "breadcrumbs", "crumbs",
+_SKIP_NAMES = {"wm", "wayback", "nav", "navigation", "navbar", "menu", "header", "footer", "breadcrumb", "breadcrumbs", "crumbs",
                "crumb", "skip", "sidebar", "leftnav", "rightnav", "sitename", "banner", "masthead", "cookie",
                "search", "tabs", "toolbar", "share", "social", "topnav", "subnav", "skiplinks"}
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr",
@@ -164,8 +164,11 @@ def _one_line(text: str) -> str:
 
 
 def _is_skipped(node: Node) -> bool:
+    """Tell whether an element is the site around the content (by its tag, id, class or role)."""
     if node.tag in _SKIP:
         return True
+    if node.tag in ("html", "body", "main", "article"):  # `<body class="one-sidebar">` describes the page
+        return False
     names = re.split(r"[\s_\-]+", (node.attrs.get("id", "") + " " + node.attrs.get("class", "")).lower())
     return bool(_SKIP_NAMES.intersection(names)) or node.attrs.get("role") in ("navigation", "banner",
                                                                                   "contentinfo", "search")
@@ -311,16 +314,18 @@ def _int(text: str) -> int:
 def _choose_title(blocks: list[Block], page_title: str) -> list[Block]:
     """Mark the page's title: its first `<h1>`, or the `<h2>` right after a banner `<h1>`.
 
-    Without headings, the `<title>` element (up to a `|` or ` - ` separator) leads the blocks.
+    The `<title>` element (up to a `|` or ` - ` separator) leads the blocks as a paragraph: the
+    summary reader falls back on it when the heading only says what the page is (`About us`).
     """
+    lead = re.split(r"\s+[|\u2013\u2014-]\s+|\s*\|\s*", page_title)[0].strip() if page_title else ""
     headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.level <= 2]
     if not headings:
-        name = re.split(r"\s+[|\u2013\u2014-]\s+|\s*\|\s*", page_title)[0].strip() if page_title else ""
-        return ([Block("title", name)] if name else []) + blocks
+        return ([Block("title", lead)] if lead else []) + blocks
     first = headings[0]
     following = first + 1
     if (blocks[first].level == 1 and following < len(blocks) and blocks[following].kind == "heading"
             and blocks[following].level == 2):
         del blocks[first]  # a site banner in <h1>, the DP's name in the <h2> under it
     blocks[first] = Block("title", blocks[first].text, level=blocks[first].level)
-    return blocks
+    site_cut = re.split(r"\s*\|\s*", page_title)[0].strip() if page_title else ""  # `DP page | Site name`
+    return ([Block("paragraph", site_cut)] if site_cut else []) + blocks

@@ -32,7 +32,7 @@ def read_plain(text: str, markdown: bool = False) -> list[Block]:
     table_end = max((i for i, line in enumerate(lines) if "\t" in line), default=-1) + 1
     titled = False
     outside = [(n, line) for n, line in enumerate(lines, start=1) if table_at is None or not table_at < n <= table_end]
-    for number, line in outside:
+    for number, line in unwrap(outside):
         if not line.strip():
             continue
         if markdown:
@@ -56,3 +56,50 @@ def read_plain(text: str, markdown: bool = False) -> list[Block]:
         blocks.append(Block("table", line=table_at + 1, rows=rows))
         blocks.sort(key=lambda block: block.line)
     return blocks
+
+
+#: A page number left in text copied from a printed page (`- 3 -`, `Page 3 of 9`, `3`).
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*\d{1,3}\s*-|(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?)\s*$", re.IGNORECASE)
+
+
+def unwrap(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join the lines of text copied from a printed page back into paragraphs.
+
+    Such text breaks every line near one width, hyphenates words across lines and keeps page
+    numbers and running titles. When most lines end near one width (50-110 characters), a line
+    that reaches it carries on into the next (`employ-` + `ment` -> `employment`); page numbers
+    and lines repeated on three or more pages are dropped. Other text is left as it is.
+
+    >>> text = ["The partnership worked with employers across the region to open up jobs for"] * 6
+    >>> unwrap(list(enumerate([*text, "people who had been out of work.", "", "- 2 -"], start=1)))[0][0]
+    1
+    >>> len(unwrap(list(enumerate([*text, "people who had been out of work.", "", "- 2 -"], start=1))))
+    1
+    """
+    filled = [len(line.rstrip()) for _n, line in lines if line.strip()]
+    if len(filled) < 8:
+        return lines
+    width = sorted(filled)[int(len(filled) * 0.9)]
+    if not 50 <= width <= 110 or sum(n >= 0.75 * width for n in filled) < 0.5 * len(filled):
+        return lines
+    seen: dict[str, int] = {}
+    for _n, line in lines:
+        seen[line.strip()] = seen.get(line.strip(), 0) + 1
+    out: list[tuple[int, str]] = []
+    carries = False
+    kept: set[str] = set()
+    for number, line in lines:
+        text = line.strip()
+        running = seen.get(text, 0) >= 3 and len(text.split()) <= 12 and text in kept  # kept once: it may name the DP
+        kept.add(text)
+        if not text or _PAGE_NUMBER.match(text) or running:
+            carries = carries and bool(text)  # a dropped page number or title does not break a paragraph
+            continue
+        if carries and out and not BULLET.match(line):
+            joined = out[-1][1]
+            joined = joined[:-1] + text if joined.endswith("-") and text[:1].islower() else f"{joined} {text}"
+            out[-1] = (out[-1][0], joined)
+        else:
+            out.append((number, line))
+        carries = len(line.rstrip()) >= 0.75 * width
+    return out
