@@ -18,8 +18,13 @@ from ingest.text import match_key, normalise_punctuation
 
 _THEME = re.compile(r"\bTheme\s*:?\s+([A-I])\b(?!['\w])")
 _THEME_VALUE = re.compile(r"^\s*(?:(?:equal\s+)?theme\s*:?\s*)?([A-I])\s*(?:$|[-:.)/,]|\s+-)", re.IGNORECASE)
-_ROUND = re.compile(r"\bRound\s*:?\s+([12]|one|two|I{1,2})\b", re.IGNORECASE)
-_ROUND_WORDS = {"1": 1, "2": 2, "one": 1, "two": 2, "i": 1, "ii": 2}
+_ROUND = re.compile(r"\bRound\s*:?\s+([12]|one|two|I{1,2})\b|\b(first|second)\s+round\b", re.IGNORECASE)
+_ROUND_WORDS = {"1": 1, "2": 2, "one": 1, "two": 2, "i": 1, "ii": 2, "first": 1, "second": 2}
+#: A theme stated in a sentence (`Our theme is reconciling family and professional life.`).
+_THEME_SENTENCE = re.compile(r"\btheme\s+(?:is|was|of)\s+([^.;:]{6,90})", re.IGNORECASE)
+#: Partners listed in a sentence (`Our members are A, B and C.`).
+_PARTNER_SENTENCE = re.compile(r"\b(?:our|the|its|other)\s+(?:partners|members|partner\s+organisations)\s+"
+                               r"(?:are|were|include|included|are:|were:)\s*:?\s+(.+?)\.(?:\s|$)", re.IGNORECASE)
 _LEAD_MARK = re.compile(r"\s*[(\[]\s*(?:the\s+)?lead(?:\s+(?:partner|organisation|organization|body|agency))?"
                         r"\s*[)\]]\s*|\s+-\s+lead(?:\s+partner)?\s*$|\*+\s*$", re.IGNORECASE)
 #: Theme words too common to tell one theme from another.
@@ -57,10 +62,24 @@ def read_facts(summary: Summary, layout: Layout, themes: dict[str, str]) -> None
         if len(letters) == 1:
             (letter, cell), = letters.items()
             summary.theme, summary.theme_source, summary.theme_cell = letter, "prose", cell
+    if summary.theme is None:  # `Our theme is reconciling family and professional life.`
+        named = {letter: cell for cell, line in lines for m in _THEME_SENTENCE.finditer(line)
+                 if (letter := theme_letter(m.group(1), themes))}
+        if len(named) == 1:
+            (letter, cell), = named.items()
+            summary.theme, summary.theme_source, summary.theme_cell = letter, "prose", cell
     if summary.round is None:
         rounds = {found for _cell, line in lines if (found := _round(line))}
         if len(rounds) == 1:
             summary.round = rounds.pop()
+    if not summary.partners:  # `Our members are A, B and C.`
+        for cell, line in lines:
+            listed = _PARTNER_SENTENCE.search(line)
+            if listed:
+                names = [n for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", listed.group(1)) if n]
+                if len(names) >= 2 and all(is_short(n, 10) for n in names):
+                    _partners(summary, FieldBlock("partners", "partners", ["; ".join(names)], cell.line), cell)
+                    break
 
 
 #: Field facts and the section column their cell is stored under.
@@ -115,7 +134,7 @@ def _round(text: str, whole: bool = False) -> int | None:
     """Return the round a text states: `Round 2` anywhere, or a field's value (`2`, `two`, `II`)."""
     found = _ROUND.search(text)
     if found:
-        return _ROUND_WORDS[found.group(1).lower()]
+        return _ROUND_WORDS[(found.group(1) or found.group(2)).lower()]
     if whole:
         value = re.match(r"^\s*([12]|one|two|I{1,2})\b", text, re.IGNORECASE)
         if value:

@@ -30,6 +30,11 @@ _BOILERPLATE = re.compile(
 _LEAD_IN = re.compile(r"\b(?:objectives?|aims?|priorities|goals?|set out to|aimed to|intended to|were to|was to|"
                       r"sought to|planned to|wanted to|would)\b[^:]{0,40}:$", re.IGNORECASE)
 _GLUED = re.compile(r"(?<=[a-z0-9.!?)\]'\"])\s*([A-Z][A-Za-z']+(?:\s+[A-Za-z']+){0,3})\s*:?$")
+#: A lead-in line for the partnership's list (`The DP brought together the following members:`).
+_LISTS_PARTNERS = re.compile(r"\b(?:partners|members|partner organisations)\b[^:]{0,40}:$|\b(?:following|these)\s+"
+                             r"(?:partners|members|organisations)\b", re.IGNORECASE)
+#: A telephone number or e-mail address: a line holding one is contact details, never stored.
+_CONTACT_DETAILS = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\+44\s?\d|[\w.+-]+@[\w-]+\.[\w.]+")
 #: A place where another field label may start inside a field line (`... labour market Round: 1`).
 _LABEL_START = re.compile(r"\s(?=[A-Z])")
 
@@ -54,7 +59,7 @@ class Layout:
     fields: list[FieldBlock] = field(default_factory=list)
     headings: int = 0
     strapline: str = ""
-    #: Short lines under the title that are neither name nor text (tab labels, `Pillar: ... Theme F`).
+    #: Lines that are neither name nor text (tab labels, `Pillar: ... Theme F`, headings of their own wording).
     stray: list[Block] = field(default_factory=list)
     #: Lines that hold contact details (a `Contact` field or section): never stored.
     private: list[int] = field(default_factory=list)
@@ -107,13 +112,21 @@ def normalise(blocks: list[Block]) -> list[Block]:
 
 
 def _table_fields(block: Block) -> list[Block]:
-    """Read a table whose rows are label and value as field blocks; other tables give their rows' text."""
+    """Read a summary's table: label-and-value rows as fields, a list of partners (`Organisation | Role`)
+    as the partners field, a framed box (one cell a row) as its lines; other rows as their text."""
+    rows = [[clean(cell) for cell in row.cells] for row in block.rows]
+    head = [match_key(cell) for cell in rows[0]] if rows else []
+    if len(rows) > 1 and head and len(head) >= 2 and set(head[0].split()) & {"partner", "organisation", "member"}:
+        names = [r[0] + (" (lead partner)" if any("lead" in c.lower() for c in r[1:]) else "")
+                 for r in rows[1:] if r and r[0]]
+        return [Block("field", "\n".join(names), block.rows[1].line, label="Partners")]
     out: list[Block] = []
-    for row in block.rows:
-        cells = [clean(cell) for cell in row.cells]
+    for row, cells in zip(block.rows, rows):
         filled = [cell for cell in cells if cell]
         if len(filled) >= 2 and is_short(filled[0], 6):
             out.append(Block("field", "\n".join(filled[1:]), row.line, label=filled[0].rstrip(":")))
+        elif len(filled) == 1:
+            out.extend(Block("paragraph", line.strip(), row.line) for line in filled[0].split("\n") if line.strip())
         elif filled:
             out.append(Block("paragraph", " ".join(filled), row.line))
     return out
@@ -220,12 +233,30 @@ def lay_out(blocks: list[Block]) -> Layout:
             index += 1
             continue
         found = field_at(blocks, index)
+        if found is not None and found[0].fact == "other" and block.kind == "field" and (
+                section_of(block.label) or not is_short(block.text, 16)):
+            close()  # `Aims | To help ...` in a form's table: a section, not a fact
+            section, in_list, opened_at = section_of(block.label, explicit=True) or "intro", False, block.line
+            layout.headings += 1
+            current.extend(Block("paragraph", line, block.line) for line in block.text.split("\n") if line.strip())
+            index += 1
+            continue
         if found is not None and not (block.kind == "heading" and found[0].fact == "partners"
                                       and not found[0].values):
             layout.fields.append(found[0])
             if found[0].fact == "contact":
                 layout.private.extend(b.line for b in blocks[index:found[1]])
             index = found[1]
+            continue
+        if block.kind == "paragraph" and block.text.endswith(":") and _LISTS_PARTNERS.search(block.text):
+            values, end = _values(blocks, index + 1, "partners")  # `... Our partners are:` and a list
+            if values:
+                layout.fields.append(FieldBlock("partners", "partners", values, block.line))
+                index = end
+                continue
+        if block.kind == "paragraph" and _CONTACT_DETAILS.search(block.text):
+            layout.private.append(block.line)  # a phone number or e-mail address: contact details
+            index += 1
             continue
         heading = section_of(block.text, explicit=block.kind == "heading") if block.kind in (
             "heading", "paragraph") else None
@@ -235,6 +266,8 @@ def lay_out(blocks: list[Block]) -> Layout:
             close()
             section, in_list, opened_at = heading, False, block.line
             layout.headings += 1
+            if block.kind == "heading" and not section_of(block.text):
+                layout.stray.append(block)  # a heading of its own wording may name the DP (`How the NEP DP ...`)
             index += 1
             continue
         label, colon, rest = block.text.partition(":")
@@ -291,7 +324,7 @@ _GENERIC = {"equal", "development", "partnership", "partnerships", "dp", "dps", 
             "chapter", "pillar", "employability", "adaptability", "entrepreneurship", "opportunities", "jan",
             "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
             "february", "march", "april", "june", "july", "august", "september", "october", "november",
-            "december"}
+            "december", "round", "form", "key", "facts"}
 
 
 def _generic(text: str) -> bool:

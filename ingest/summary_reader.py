@@ -24,7 +24,8 @@ from ingest.summary_layout import Layout, lay_out
 from ingest.text import BULLET, match_key, normalise_punctuation, one_line
 
 _NOT_NAMES = {"the", "this", "that", "each", "every", "our", "a", "an", "its", "their", "which",
-              "one", "other", "lead", "existing", "whole", "same"}
+              "one", "other", "lead", "existing", "whole", "same", "how", "why", "what", "when", "where", "who",
+              "during", "after", "before", "through", "since", "under", "between", "within"}
 #: Words that start real DP names (`New Access`, `Equal Voices`) but also describe one (`the new DP`,
 #: `This EQUAL DP`): dropped only at the start of a sentence, or when nothing follows them.
 _MAYBE_NAMES = {"equal", "new", "uk", "gb"}
@@ -68,7 +69,8 @@ def read_summary_blocks(path: str, blocks: list[Block], dp_name: str | None = No
     """
     layout = lay_out(blocks)
     cells = layout.cells()
-    prose = [(cell.line, line) for cell in cells for line in cell.text.split("\n")]
+    prose = [(b.line, b.text) for b in layout.stray]  # a subtitle may name the DP (`How the NEP DP ...`)
+    prose += [(cell.line, line) for cell in cells for line in cell.text.split("\n")]
     if not (layout.headings or layout.fields or any(c.column == "objectives" for c in cells)
             or any(_PROSE_SIGNAL.search(text) for _line, text in prose)):
         first = blocks[0].line if blocks else 1

@@ -22,9 +22,10 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
          "track", "wbr"}
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "nav", "header", "footer", "aside", "form",
          "select", "button", "iframe", "svg", "object", "map", "textarea"}
-_SKIP_NAMES = {"wm", "wayback", "nav", "navigation", "navbar", "menu", "header", "footer", "breadcrumb", "breadcrumbs", "crumbs",
-               "crumb", "skip", "sidebar", "leftnav", "rightnav", "sitename", "banner", "masthead", "cookie",
-               "search", "tabs", "toolbar", "share", "social", "topnav", "subnav", "skiplinks"}
+_SKIP_NAMES = {"wm", "wayback", "nav", "navigation", "navbar", "menu", "header", "footer", "breadcrumb",
+               "breadcrumbs", "crumbs", "crumb", "skip", "sidebar", "leftnav", "rightnav", "sitename", "banner",
+               "masthead", "cookie", "search", "tabs", "toolbar", "share", "social", "topnav", "subnav",
+               "skiplinks"}
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr",
           "td", "th", "thead", "tbody", "tfoot", "blockquote", "section", "article", "main", "figure",
           "figcaption", "pre", "address", "center", "caption", "hr"}

@@ -92,7 +92,31 @@ def _read_page(number: int, page: pdfplumber.page.Page) -> _Page:
                            all("bold" in c["fontname"].lower() for c in chars), first_end - found["x0"]))
     extracted = [(table.bbox[1], [[_cell_text(page, cell) if cell else "" for cell in row.cells]
                                   for row in table.rows]) for table in tables]
-    return lines, extracted, float(page.height)
+    return _in_columns(lines, float(page.width)), extracted, float(page.height)
+
+
+def _in_columns(lines: list[_Line], width: float) -> list[_Line]:
+    """Put a page set in two columns (a brochure, a case study with a sidebar) in reading order.
+
+    When enough lines sit wholly left or wholly right of a gutter, the left column is read before
+    the right one; lines across the gutter (titles, headings over both) stay where they stand.
+    """
+    middle = width / 2
+    gutter = max((x for x in range(int(width * 0.35), int(width * 0.65), 4)
+                  if not any(line.x0 < x < line.x1 for line in lines if line.x1 - line.x0 < width * 0.6)),
+                 key=lambda x: -abs(x - middle), default=None)
+    if gutter is None:
+        return lines
+    left = [line for line in lines if line.x1 <= gutter]
+    right = [line for line in lines if line.x0 >= gutter]
+    if len(left) < 5 or len(right) < 5:
+        return lines
+    top = min(min(line.top for line in left), min(line.top for line in right))
+    bottom = max(max(line.top for line in left), max(line.top for line in right))
+    across = [line for line in lines if line not in left and line not in right]
+    return ([line for line in across if line.top < top] + left + right
+            + [line for line in across if line.top >= top and line.top <= bottom]
+            + [line for line in across if line.top > bottom])
 
 
 def _drop_running_lines(pages: list[_Page]) -> list[_Page]:
