@@ -21,6 +21,7 @@ from ingest.formats.plain import read_plain
 from ingest.records import Cell, Summary
 from ingest.summary_facts import read_facts
 from ingest.summary_layout import Layout, lay_out
+from ingest.summary_words import is_short
 from ingest.text import BULLET, match_key, normalise_punctuation, one_line
 
 _NOT_NAMES = {"the", "this", "that", "each", "every", "our", "a", "an", "its", "their", "which",
@@ -84,7 +85,10 @@ def read_summary_blocks(path: str, blocks: list[Block], dp_name: str | None = No
         summary.sections.append(Cell(column="title", line=layout.title.line, text=layout.title.text))
     if not any(cell.column == "aim" for cell in cells):
         at = next((i for i, cell in enumerate(cells) if cell.column == "intro"), None)
-        if at is not None:
+        purpose = _statement_of_purpose(layout, opening_only=at is not None)
+        if purpose is not None:
+            cells.insert(0, purpose)  # `The purpose of TIDES was to ...`
+        elif at is not None:
             cells[at] = Cell(column="aim", line=cells[at].line, text=cells[at].text)
     summary.sections.extend(cells)
     summary.private_lines = sorted(set(layout.private))
@@ -93,6 +97,26 @@ def read_summary_blocks(path: str, blocks: list[Block], dp_name: str | None = No
     summary.outcomes = read_outcomes("\n".join(outcomes)) if outcomes else []
     read_facts(summary, layout, themes or {})
     return summary
+
+
+#: A sentence that states what a DP set out to do: the aim, wherever a page without an `Aim` heading puts it.
+_PURPOSE = re.compile(r"\b(?:aim|aims|purpose|goal|mission|objective)\b[^.]{0,60}?\b(?:was|is|were|are)\s+to\b"
+                      r"|\bset\s+out\s+to\b|\bexists?\s+to\b|\bwas\s+set\s+up\s+to\b|\baimed\s+to\b",
+                      re.IGNORECASE)
+
+
+def _statement_of_purpose(layout: Layout, opening_only: bool) -> Cell | None:
+    """Return, as the aim, the first paragraph that states a purpose: in the opening text, or (when the
+    page has no opening text) in a later section other than objectives, groups, outcomes or contacts."""
+    skip = {"intro", "objectives", "beneficiaries", "outcomes", "contact", "activities"}
+    ordered = [blocks for name, blocks in layout.sections if name == "intro"]
+    if not opening_only:
+        ordered += [blocks for name, blocks in layout.sections if name not in skip]
+    for blocks in ordered:
+        for block in blocks:
+            if block.kind == "paragraph" and not is_short(block.text) and _PURPOSE.search(block.text):
+                return Cell(column="aim", line=block.line, text=block.text)
+    return None
 
 
 def _name(summary: Summary, layout: Layout, prose: list[tuple[int, str]], override: str | None) -> None:

@@ -35,7 +35,8 @@ for _section, _wordings in {
     for _wording in _wordings:
         HEADINGS[match_key(_wording)] = _section
 #: Words that make a short heading-like line open a section even in other wordings ("Our main results").
-_HEADING_WORDS = [("objective", "objectives"), ("priorit", "objectives"), ("beneficiar", "beneficiaries"),
+_HEADING_WORDS = [("objective", "objectives"), ("set out to do", "objectives"), ("aimed to do", "objectives"),
+                   ("priorit", "objectives"), ("beneficiar", "beneficiaries"),
                   ("target group", "beneficiaries"), ("who we", "beneficiaries"), ("outcome", "outcomes"),
                   ("achievement", "outcomes"), ("achieved", "outcomes"), ("result", "outcomes"),
                   ("background", "background"), ("context", "background"), ("activit", "activities")]
@@ -92,8 +93,11 @@ def section_of(text: str, explicit: bool = False) -> str | None:
     ('outcomes', 'beneficiaries', 'beneficiaries')
     >>> section_of("Our objectives were ambitious and wide.") is None
     True
+    >>> section_of("2. Aims and objectives"), section_of("(iii) Results")
+    ('aim', 'outcomes')
     """
-    key = match_key(text.strip(" -\u2022*:"))
+    key = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-h])\s+", "",  # a numbered heading: `2. Aims`
+                 match_key(text.strip(" -\u2022*:")))
     if key in HEADINGS:
         return HEADINGS[key]
     if not explicit and (words(key) > 5 or not is_short(text.strip(), 6)):
