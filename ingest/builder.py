@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ingest.built_graph import document_graph
 from ingest.linker import Link, Linker
 from ingest.records import Cell, Mention, Strategy, StrategySection, Summary
-from ingest.text import match_key, one_line
+from ingest.text import match_key, one_line, without_contact_details
 from kg.namespaces import EQ, ID, ORG, entity_iri, slugify, theme_iri
 
 _ROW_TEXT = {"WHAT": EQ.what, "WHO": EQ.who, "WHEN": EQ.when, "HOW": EQ.how, "WHY": EQ.why,
@@ -106,7 +106,7 @@ class DocumentGraph:
         add((iri, _PART_OF, self.doc))
         add((iri, _COLUMN, Literal(cell.column)))
         add((iri, _LINE, Literal(cell.line)))
-        add((iri, _TEXT, Literal(cell.text)))
+        add((iri, _TEXT, Literal(without_contact_details(cell.text))))
         if cell.row is not None:
             add((iri, _ROW_NUMBER, Literal(cell.row)))
         return iri
@@ -193,7 +193,7 @@ def build_strategy(doc: URIRef, strategy: Strategy, text: str, linker: Linker,
     """Build the graph of a thematic mainstreaming strategy."""
     out = DocumentGraph(doc, linker)
     report = BuildReport(document=str(doc), kind="strategy")
-    out.document(EQ.MainstreamingStrategy, strategy.title, strategy.path, text,
+    out.document(EQ.MainstreamingStrategy, strategy.title, strategy.path, without_contact_details(text),
                  sha256 or hashlib.sha256(text.encode()).hexdigest(), fmt)
     title_cell = Cell(column="title", line=_title_line(text), text=strategy.title)
     theme = theme_iri(strategy.theme) if strategy.theme else None
@@ -313,7 +313,8 @@ def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker,
     dp = out.dp(link, summary.round)
     report.dps.add(str(dp))
     title = summary.title or f"{link.label} DP summary"
-    out.document(EQ.DPSummary, title, summary.path, without_lines(text, summary.private_lines),
+    out.document(EQ.DPSummary, title, summary.path,
+                 without_contact_details(without_lines(text, summary.private_lines)),
                  sha256 or hashlib.sha256(text.encode()).hexdigest(), summary.format)
     named_at = Cell(column="name", line=summary.dp_line, text=summary.dp_name)  # a page of fields only
     name_cell = next((c for c in summary.sections if c.line <= summary.dp_line), named_at)
@@ -327,7 +328,7 @@ def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker,
     for cell in summary.sections:
         out.cell(cell)
         if cell.column in _SUMMARY_TEXT:
-            out.graph.add((dp, _SUMMARY_TEXT[cell.column], Literal(one_line(cell.text))))
+            out.graph.add((dp, _SUMMARY_TEXT[cell.column], Literal(without_contact_details(one_line(cell.text)))))
         for region in linker.concepts("region", cell.text):
             if cell.column in ("aim", "background", "region", "intro"):
                 out.fact(dp, EQ.region, URIRef(region.iri), [cell], written=region.written)
@@ -344,7 +345,7 @@ def build_summary(doc: URIRef, summary: Summary, text: str, linker: Linker,
                     report.unreconciled.append(mentioned.written)
     _build_partners(out, report, summary, dp)
     for item in summary.objectives:
-        out.graph.add((dp, EQ.objective, Literal(item)))
+        out.graph.add((dp, EQ.objective, Literal(without_contact_details(item))))
     objectives = summary.section("objectives")
     if objectives is not None and not summary.objectives:
         out.graph.add((dp, EQ.objective, Literal(one_line(objectives.text))))
@@ -386,7 +387,7 @@ def _build_outcomes(out: DocumentGraph, summary: Summary, dp: URIRef) -> None:
     for number, outcome in enumerate(summary.outcomes, start=1):
         node = URIRef(f"{out.doc}/outcome/{number}")
         g.add((node, RDF.type, EQ.Outcome))
-        g.add((node, EQ.text, Literal(outcome.text)))
+        g.add((node, EQ.text, Literal(without_contact_details(outcome.text))))
         for predicate, value in ((EQ.quantity, outcome.quantity), (EQ.qualifier, outcome.qualifier),
                                  (EQ.unit, outcome.unit), (EQ.period, outcome.period)):
             if value is not None:

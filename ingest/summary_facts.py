@@ -14,7 +14,7 @@ from collections import Counter
 from ingest.records import Cell, Partner, Summary
 from ingest.summary_layout import FieldBlock, Layout
 from ingest.summary_words import is_short
-from ingest.text import match_key, normalise_punctuation
+from ingest.text import CONTACT_DETAILS, match_key, normalise_punctuation
 
 _THEME = re.compile(r"\bTheme\s*:?\s+([A-I])\b(?!['\w])")
 _THEME_VALUE = re.compile(r"^\s*(?:(?:equal\s+)?theme\s*:?\s*)?([A-I])\s*(?:$|[-:.)/,]|\s+-)", re.IGNORECASE)
@@ -153,8 +153,8 @@ def _partners(summary: Summary, found: FieldBlock, cell: Cell) -> None:
     for raw in names:
         lead = found.fact == "lead" or bool(_LEAD_MARK.search(raw))
         name = _LEAD_MARK.sub(" ", raw).strip(" .,;:-")
-        if not name or not is_short(name, 14):
-            continue
+        if not name or not is_short(name, 14) or CONTACT_DETAILS.search(name):
+            continue  # a contact's line under the members is no partner
         known = next((i for i, p in enumerate(summary.partners) if match_key(p.name) == match_key(name)), None)
         if known is None:
             summary.partners.append(Partner(name=name, cell=cell, lead=lead))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ingest.blocks import Block
 from ingest.records import Cell
 from ingest.summary_words import HEADINGS, SENTENCE_END, SINGLE, fact_of, is_short, section_of, words
-from ingest.text import BULLET, match_key, normalise_punctuation
+from ingest.text import BULLET, CONTACT_DETAILS, match_key, normalise_punctuation
 
 _CAPTION = re.compile(r"^\s*(?:\[\s*(?:photo|picture|image|photograph)\s*\]|\(?(?:photo|picture|image|photograph|"
                       r"caption|pictured)\s*(?:[:\-\u2013)]|\s+by\b))", re.IGNORECASE)
@@ -33,8 +33,6 @@ _GLUED = re.compile(r"(?<=[a-z0-9.!?)\]'\"])\s*([A-Z][A-Za-z']+(?:\s+[A-Za-z']+)
 #: A lead-in line for the partnership's list (`The DP brought together the following members:`).
 _LISTS_PARTNERS = re.compile(r"\b(?:partners|members|partner organisations)\b[^:]{0,40}:$|\b(?:following|these)\s+"
                              r"(?:partners|members|organisations)\b", re.IGNORECASE)
-#: A telephone number or e-mail address: a line holding one is contact details, never stored.
-_CONTACT_DETAILS = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\+44\s?\d|[\w.+-]+@[\w-]+\.[\w.]+")
 #: A place where another field label may start inside a field line (`... labour market Round: 1`).
 _LABEL_START = re.compile(r"\s(?=[A-Z])")
 
@@ -254,7 +252,7 @@ def lay_out(blocks: list[Block]) -> Layout:
                 layout.fields.append(FieldBlock("partners", "partners", values, block.line))
                 index = end
                 continue
-        if block.kind == "paragraph" and _CONTACT_DETAILS.search(block.text):
+        if block.kind == "paragraph" and CONTACT_DETAILS.search(block.text):
             layout.private.append(block.line)  # a phone number or e-mail address: contact details
             index += 1
             continue

@@ -43,6 +43,9 @@ _DP_LABELLED = re.compile(
     r"^\s*(?:DP\s+name|Name\s+of\s+(?:the\s+)?DP|Development\s+Partnership)\s*[:\-]\s*(.+?)\s*$",
     re.IGNORECASE,
 )
+#: Words that make a title's second half describe the document rather than expand the DP's name.
+_DOCUMENT_WORDS = frozenset({"report", "summary", "evaluation", "newsletter", "profile", "page", "directory",
+                             "strategy", "bulletin", "brochure", "presentation", "briefing", "update", "news"})
 #: Where a title line's name ends and its expansion begins (`NAME - ...`, `NAME: ...`, `... (NAME)`).
 _TITLE_SPLIT = re.compile(r"\s+[-:|]\s+|:\s+|\s*\(([^()]+)\)\s*$")
 #: Words that say a text is about a DP, when it has no heading or field a summary would have.
@@ -147,9 +150,12 @@ def _name(summary: Summary, layout: Layout, prose: list[tuple[int, str]], overri
         raise IngestError(summary.path, "the DP's name is empty; pass --dp-name", summary.dp_line)
     others = [clean_dp_name(labelled.values[0])] if labelled is not None else []
     others += [one_line(f.values[0]) for f in layout.fields if f.fact == "fullname" and f.values[0].strip()]
-    if layout.strapline and _acronym(summary.dp_name) and _initials_match(summary.dp_name, layout.strapline) \
-            and _title_case(layout.strapline):
-        others.append(layout.strapline)
+    if _acronym(summary.dp_name):  # its expansion: a line under the title, or in brackets in the text
+        others += [b.text for b in layout.stray if _initials_match(summary.dp_name, b.text) and _title_case(b.text)
+                   and len(b.text.split()) >= len(summary.dp_name) - 1][:1]
+        said = re.search(re.escape(summary.dp_name) + r"\s*\(([^()]{8,120})\)", " ".join(t for _n, t in prose))
+        if said and _initials_match(summary.dp_name, said.group(1)):
+            others.append(one_line(said.group(1)))
     if found is not None:
         others.append(found[0])
     words = summary.dp_name.split()
@@ -194,7 +200,8 @@ def split_title(text: str) -> tuple[str, list[str]] | None:
         return (clean_dp_name(name), []) if len(name.split()) <= 10 else None
     if _acronym(rest) and not _acronym(name):
         return clean_dp_name(rest), [name]
-    alias = [rest] if _title_case(rest) or (_acronym(name) and _initials_match(name, rest)) else []
+    document = _DOCUMENT_WORDS & set(match_key(rest).split())  # `- Final Report to ...` describes the page
+    alias = [rest] if not document and (_title_case(rest) or (_acronym(name) and _initials_match(name, rest))) else []
     return clean_dp_name(name), alias
 
 

@@ -59,7 +59,7 @@ for _fact, _labels in {
     "fullname": ["full title", "full name", "dp full title", "full dp name", "acronym stands for", "in full"],
     "contact": ["contact", "contacts", "contact details", "contact person", "contact name", "dp contact",
                 "media contact", "press contact", "for more information", "further information", "enquiries",
-                "more information", "contact us for more information", "notes to editors",
+                "more information", "contact us for more information",
                 "telephone", "tel", "email", "e mail", "website", "web", "address", "phone", "fax", "web site",
                 "project manager", "contact us", "coordinator", "co ordinator", "manager"],
     "dates": ["end dates", "end date", "action 2 dates", "action 2 end date", "action 3 end date", "dates",

@@ -8,6 +8,9 @@ import re
 #: A list bullet: a symbol, a number or a letter with `.` or `)`, then a space.
 BULLET = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u00b7o]|\d{1,2}[.)]|[a-z][.)]"
                     r"|\([a-z0-9]{1,2}\))\s+")
+#: A telephone number or an e-mail address: contact details, which are never stored.
+CONTACT_DETAILS = re.compile(r"(?:\+44\s?\(?0?\)?\s?|\b0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b"
+                             r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "table", "h1", "h2", "h3", "h4"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
@@ -22,6 +25,15 @@ PLACEHOLDERS = frozenset({
     "to be completed", "to be confirmed", "tbc", "tba", "tbd", "n/a", "na", "none", "-", "--",
     "?", "...", "xx", "xxx", "to follow", "to be decided", "to be agreed",
 })
+
+
+def without_contact_details(text: str) -> str:
+    """Replace telephone numbers and e-mail addresses in a text.
+
+    >>> without_contact_details("Call Ann on 0161 496 0732 or ann@example.org.")
+    'Call Ann on [not stored] or [not stored].'
+    """
+    return CONTACT_DETAILS.sub("[not stored]", text)
 
 
 def normalise_punctuation(text: str) -> str:

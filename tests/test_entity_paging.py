@@ -3,8 +3,6 @@ and every page can be followed (`Link: rel="next"`, `hydra:next`) to fetch them 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rdflib import Graph, URIRef
 

@@ -16,7 +16,14 @@ from ingest.pipeline import ingest_paths
 from ingest.text import match_key
 from kg.store import Store, open_store
 from kg.validate import validate_store
-from tests.real_documents import DOCUMENTS, STRATEGIES, expected_strategies, expected_summaries, summary_score
+from tests.real_documents import (
+    BLIND_SETS,
+    DOCUMENTS,
+    STRATEGIES,
+    expected_strategies,
+    expected_summaries,
+    summary_score,
+)
 
 SUMMARIES = expected_summaries()
 STRATEGY_DOCS = expected_strategies()
@@ -25,23 +32,43 @@ KNOWN_GAPS = {
     # The writer counts a body in a bracketed qualifier as a second audience; the reader keeps it as the
     # qualifier of the body before it, as DESIGN.md section 3 reads `Futurebuilders (Home Office)`.
     "theme_a_strategy_2004.html": "area 4: 'ESF Division (DWP)' is read as the ESF Division, qualified by DWP",
+    # The blind sets (written after the readers, read once): what they still miss.
+    "a2c_first_person.txt": "partners listed in a sentence: 'Our members are A, B ... and C' reads 6 of 9",
+    "tides_final_report_extract.txt": "an indented member list after a lead-in line in hard-wrapped text: 6 of 8",
+    "crew_press_release.html": "a press release: the writer's aim is the second paragraph, the reader takes the first",
+    "foundations_west_case_study.html": "a newsletter article: the aim is a sentence deep in the article",
+    "estuary_works_archived.html": "named 'Estuary Works Essex' (its banner and footer) where the writer meant "
+                                   "'Estuary Works'; round and aim not found on an archived page",
+    "fieldgate_futures_steering_report.docx": "the theme is stated only inside a prose sentence of a Word report",
+    "merchant_steps_brochure.pdf": "a two-column brochure: partners in a box, aim after a pull quote",
+    "nep_case_study.pdf": "a case study with a sidebar: the aim and half the partners are in the sidebar",
+    "passport_to_practice_outcomes.pdf": "landscape tables: the aim is read from the summary box, not the intro",
 }
 
 
-def _gap(path: Path) -> list[pytest.MarkDecorator]:
-    reason = KNOWN_GAPS.get(path.name)
+#: Other names the blind sets' writers gave that the reader does not find.
+ALIAS_GAPS = {
+    "crew_press_release.html": "the expansion is given only in the press release's notes to editors",
+    "estuary_works_archived.html": "the DP is read as 'Estuary Works Essex', so 'Estuary Works' is its name's prefix",
+    "nep_case_study.pdf": "the expansion is in the sidebar of a two-column page, whose lines the PDF interleaves",
+}
+
+
+def _gap(path: Path, gaps: dict[str, str]) -> list[pytest.MarkDecorator]:
+    reason = gaps.get(path.name)
     return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
 
 
-def _cases(paths: list[Path]) -> list[object]:
-    return [pytest.param(path, id=path.name, marks=_gap(path)) for path in paths]
+def _cases(paths: list[Path], gaps: dict[str, str] = KNOWN_GAPS) -> list[object]:
+    return [pytest.param(path, id=path.name, marks=_gap(path, gaps)) for path in paths]
 
 
 @pytest.fixture(scope="module")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """A store on disk holding every page, format example and strategy written for the tests."""
     with open_store(tmp_path_factory.mktemp("real") / "store") as opened:
-        result = ingest_paths(opened, [DOCUMENTS / "pages", DOCUMENTS / "formats", STRATEGIES])
+        result = ingest_paths(opened, [DOCUMENTS / "pages", DOCUMENTS / "formats", STRATEGIES,
+                                       *(DOCUMENTS / name for name in BLIND_SETS)])
         assert result.ok, [str(e) for e in result.errors]
         yield opened
 
@@ -57,10 +84,19 @@ def test_summary_reads_as_its_writer_meant(real_store: Store, path: Path) -> Non
     assert score.partners >= 0.85, f"{score.partners:.0%} of the partners found"
     assert score.bodies >= 0.75, f"bodies missed: {score.missing_bodies}"
     assert not score.wrong_bodies, f"linked to bodies it does not mean: {score.wrong_bodies}"
-    assert not score.people_stored, f"contact persons stored: {score.people_stored}"
 
 
 @pytest.mark.parametrize("path", sorted(SUMMARIES), ids=lambda p: p.name)
+def test_contact_details_are_never_stored(real_store: Store, path: Path) -> None:
+    """No phone number or e-mail address survives, not even in the stored text; nor, in the first sets
+    (whose `people` are the contact persons), a contact person's name. Quoted people stay in quotes."""
+    score = summary_score(real_store, path, SUMMARIES[path])
+    assert not score.contact_details, f"contact details stored: {score.contact_details}"
+    if path.parent.name not in BLIND_SETS:
+        assert not score.people_stored, f"contact persons stored: {score.people_stored}"
+
+
+@pytest.mark.parametrize("path", _cases(sorted(SUMMARIES), ALIAS_GAPS))
 def test_aliases_are_kept(real_store: Store, path: Path) -> None:
     expected = SUMMARIES[path]
     score = summary_score(real_store, path, expected)
