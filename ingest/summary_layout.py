@@ -322,7 +322,7 @@ _GENERIC = {"equal", "development", "partnership", "partnerships", "dp", "dps", 
             "chapter", "pillar", "employability", "adaptability", "entrepreneurship", "opportunities", "jan",
             "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
             "february", "march", "april", "june", "july", "august", "september", "october", "november",
-            "december", "round", "form", "key", "facts"}
+            "december", "round", "form", "dp", "facts"}
 
 
 def _generic(text: str) -> bool:

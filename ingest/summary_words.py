@@ -116,13 +116,18 @@ def fact_of(label: str) -> str | None:
 
     >>> fact_of("Development Partnership Members:"), fact_of("End-dates"), fact_of("Equal theme")
     ('partners', 'dates', 'theme')
-    >>> fact_of("Our partners"), fact_of("Partnership information") is None
-    ('partners', True)
+    >>> fact_of("Our partners"), fact_of("Partnership information") is None, fact_of("Rural Partners") is None
+    ('partners', True, True)
     """
     key = match_key(label.strip().rstrip(":"))
     if key in FIELDS:
         return FIELDS[key]
-    words_of = key.split()  # `Our partners`, `Partners in the DP`, `Members of the partnership`
-    if 0 < len(words_of) <= 5 and ("partner" in words_of or "member" in words_of):
+    words_of = key.split()  # `Our partners`, `Partners in the DP`, `Members of the partnership`; not `Rural Partners`
+    if 0 < len(words_of) <= 5 and words_of[0] in _LIST_OPENERS and ("partner" in words_of or "member" in words_of):
         return "partners"
     return None
+
+
+#: First words of a label that introduces the partnership's list in other wordings.
+_LIST_OPENERS = frozenset({"our", "the", "its", "dp", "core", "main", "other", "key", "delivery", "strategic",
+                           "partner", "member", "list", "full", "all"})

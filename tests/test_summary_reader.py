@@ -76,3 +76,11 @@ def test_dp_names_that_start_like_a_description(lines: list[str], file_name: str
     """`New`, `Equal`, `to` and `into` can be part of a DP's name; the reader keeps them where it can tell."""
     found = detect_dp_name(lines, file_name)
     assert found is not None and found[0] == name
+
+
+@pytest.mark.parametrize("name", ["Rural Partners", "Equal Keys", "Open Door Members", "May Day Futures"])
+def test_title_names_that_look_like_labels_or_page_words(name: str) -> None:
+    """A DP's name may hold words that label fields or describe pages: alone on the title line it is the name."""
+    summary = read_summary("p.txt", f"{name}\nDescription\nPartners\nWe helped people in Leeds back into work.\n"
+                                    "The objectives of the Partnership were to:\n- train\n- place\nRound\n2\n")
+    assert summary.dp_name == name and summary.name_source == "title"
