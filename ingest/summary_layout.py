@@ -30,6 +30,8 @@ _BOILERPLATE = re.compile(
 _LEAD_IN = re.compile(r"\b(?:objectives?|aims?|priorities|goals?|set out to|aimed to|intended to|were to|was to|"
                       r"sought to|planned to|wanted to|would)\b[^:]{0,40}:$", re.IGNORECASE)
 _GLUED = re.compile(r"(?<=[a-z0-9.!?)\]'\"])\s*([A-Z][A-Za-z']+(?:\s+[A-Za-z']+){0,3})\s*:?$")
+#: The mark of the lead partner in a list of organisations.
+_LEAD_PARTNER = re.compile(r"\(\s*lead(?:\s+partner)?\s*\)", re.IGNORECASE)
 #: A lead-in line for the partnership's list (`The DP brought together the following members:`).
 _LISTS_PARTNERS = re.compile(r"\b(?:partners|members|partner organisations)\b[^:]{0,40}:$|\b(?:following|these)\s+"
                              r"(?:partners|members|organisations)\b", re.IGNORECASE)
@@ -252,6 +254,17 @@ def lay_out(blocks: list[Block]) -> Layout:
                 layout.fields.append(FieldBlock("partners", "partners", values, block.line))
                 index = end
                 continue
+        if block.kind in ("paragraph", "item") and _LEAD_PARTNER.search(block.text) and is_short(block.text, 14):
+            run = 0  # a list of organisations, one marked `(lead partner)`: the partnership, whatever its heading
+            while run < len(current) and current[-1 - run].kind in ("paragraph", "item") and is_short(
+                    current[-1 - run].text, 14):
+                run += 1
+            values, end = _values(blocks, index + 1, "partners")
+            listed = [b.text for b in current[len(current) - run:]] + [block.text] + values
+            del current[len(current) - run:]
+            layout.fields.append(FieldBlock("partners", "partners", listed, block.line))
+            index = end
+            continue
         if block.kind == "paragraph" and CONTACT_DETAILS.search(block.text):
             layout.private.append(block.line)  # a phone number or e-mail address: contact details
             index += 1
@@ -322,12 +335,24 @@ _GENERIC = {"equal", "development", "partnership", "partnerships", "dp", "dps", 
             "chapter", "pillar", "employability", "adaptability", "entrepreneurship", "opportunities", "jan",
             "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
             "february", "march", "april", "june", "july", "august", "september", "october", "november",
-            "december", "round", "form", "dp", "facts"}
+            "december", "round", "form", "facts"}
+
+
+#: Words that say a line names a kind of page, not a DP (`Social Initiative` is a DP; `EQUAL summary` is not).
+_PAGE_WORDS = {"equal", "development", "partnership", "partnerships", "dp", "dps", "summary", "summaries", "page",
+               "programme", "program", "profile", "case", "study", "directory", "news", "newsletter", "report",
+               "evaluation", "bulletin", "press", "release", "section", "chapter", "archive", "archived", "welcome",
+               "home", "publication", "facts", "form", "round", "part"}
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+           "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}
 
 
 def _generic(text: str) -> bool:
-    """Tell whether a line names only the kind of page ('EQUAL Development Partnership summary')."""
-    return all(word in _GENERIC or word.isdigit() for word in match_key(text).split())
+    """Tell whether a line names only the kind of page ('EQUAL Development Partnership summary') or a date."""
+    words = match_key(text).split()
+    if words and all(word in _MONTHS or word.isdigit() for word in words):
+        return True
+    return all(word in _GENERIC or word.isdigit() for word in words) and any(word in _PAGE_WORDS for word in words)
 
 
 def _skip_tab_bar(blocks: list[Block], index: int) -> int:

@@ -130,4 +130,4 @@ def fact_of(label: str) -> str | None:
 
 #: First words of a label that introduces the partnership's list in other wordings.
 _LIST_OPENERS = frozenset({"our", "the", "its", "dp", "core", "main", "other", "key", "delivery", "strategic",
-                           "partner", "member", "list", "full", "all"})
+                           "list", "full", "all"})

@@ -78,7 +78,8 @@ def test_dp_names_that_start_like_a_description(lines: list[str], file_name: str
     assert found is not None and found[0] == name
 
 
-@pytest.mark.parametrize("name", ["Rural Partners", "Equal Keys", "Open Door Members", "May Day Futures"])
+@pytest.mark.parametrize("name", ["Rural Partners", "Equal Keys", "Open Door Members", "May Day Futures",
+                                  "Partners with Confidence", "Social Initiative", "Community Futures"])
 def test_title_names_that_look_like_labels_or_page_words(name: str) -> None:
     """A DP's name may hold words that label fields or describe pages: alone on the title line it is the name."""
     summary = read_summary("p.txt", f"{name}\nDescription\nPartners\nWe helped people in Leeds back into work.\n"
