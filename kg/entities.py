@@ -196,23 +196,25 @@ def entity_graph(store: Store, iri: str, page: int = 1) -> Description:
     """Return one page of the RDF description of an entity: a bounded description.
 
     Every page holds the entity's own triples with the provenance statements (and cells) of its
-    own facts; page N adds the Nth hundred of the triples pointing at it (`?s ?p <iri>`, in a
-    fixed order) with their statements, and Hydra paging terms (`hydra:next` to page N+1). A body
+    own facts; page N adds the Nth hundred of the triples pointing at it (`?s ?p <iri>`, in the
+    store's own order, the same for the same snapshot; sorted on engines that do not promise one)
+    with their statements, and Hydra paging terms (`hydra:next` to page N+1). A body
     thousands of DPs target is so fetched a hundred DPs at a time, never all at once.
     """
     node = iri_ref(iri)
     page = max(1, page)
+    order = "" if store.stable_order else "ORDER BY ?s ?q"  # sorting 40,000 links took 260 ms at 5,000 DPs
     inverse = store.select(f"""SELECT DISTINCT ?s ?q WHERE {{ ?s ?q {node}
         FILTER(?q NOT IN (rdf:subject, rdf:object) && isIRI(?s)) }}
-        ORDER BY ?s ?q LIMIT {INVERSE_PAGE + 1} OFFSET {(page - 1) * INVERSE_PAGE}""").rows
+        {order} LIMIT {INVERSE_PAGE + 1} OFFSET {(page - 1) * INVERSE_PAGE}""").rows
     has_next = len(inverse) > INVERSE_PAGE
     inverse = inverse[:INVERSE_PAGE]
     values = " ".join(f"({iri_ref(str(r['s']))} {iri_ref(str(r['q']))})" for r in inverse
                       if is_safe_iri(str(r["s"])) and is_safe_iri(str(r["q"])))
     linked = f"""UNION {{ VALUES (?s ?q) {{ {values} }} ?s ?q {node} }}
-      UNION {{ VALUES (?s ?q) {{ {values} }} ?st rdf:subject ?s ; rdf:predicate ?q ; rdf:object {node} ;
+      UNION {{ VALUES (?s ?q) {{ {values} }} ?st rdf:object {node} ; rdf:subject ?s ; rdf:predicate ?q ;
                a rdf:Statement ; ?sp ?so }}
-      UNION {{ VALUES (?s ?q) {{ {values} }} ?st rdf:subject ?s ; rdf:predicate ?q ; rdf:object {node} ;
+      UNION {{ VALUES (?s ?q) {{ {values} }} ?st rdf:object {node} ; rdf:subject ?s ; rdf:predicate ?q ;
                a rdf:Statement ; prov:wasDerivedFrom ?cell . ?cell ?cp ?co }}""" if values else ""
     graph = store.construct(f"""CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . ?st ?sp ?so . ?cell ?cp ?co }}
     WHERE {{

@@ -101,6 +101,8 @@ def remote_index_location(url: str) -> str:
 class RemoteStore(Store):
     """A store whose quads live in a remote SPARQL 1.1 engine; same calls as the embedded one."""
 
+    stable_order = False  # an engine may answer in any order: pages are sorted
+
     def __init__(self, url: str, *, update_url: str = "", user: str = "", password: str = "",
                  timeout: float = 20.0, read_only: bool = False) -> None:
         super().__init__(None, url)  # no local engine: every call below goes over HTTP

@@ -130,6 +130,10 @@ class SelectResult:
 class Store:
     """An Oxigraph quad store with the operations equal-kg needs."""
 
+    #: Whether a query without ORDER BY gives its solutions in the same order for the same data
+    #: (Oxigraph reads its sorted indexes): paging may then skip the cost of sorting.
+    stable_order = True
+
     def __init__(self, engine: ox.Store, location: str, index_location: str = "") -> None:
         self._engine = engine
         self.location = location
