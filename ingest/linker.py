@@ -20,8 +20,7 @@ from kg.namespaces import entity_iri, slugify
 _TOKEN = re.compile(r"[^\s/]+")
 _ACRONYM = re.compile(r"^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
 #: An abbreviation as prose writes it: all capitals, or mixed case with two capitals (`DfES`, `IDeA`, `DoH`).
-_ABBREVIATION = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9&+\-]+\*?[.,;:]?$"
-                           r"|^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")
+_ABBREVIATION = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9&+\-]+\*?[.,;:]?$|" + _ACRONYM.pattern)
 _CONNECTORS = {"and", "or", "plus"}
 _DP_WORDS = re.compile(r"\b(?:DPs?|D\.P\.|Development\s+Partnerships?)\b", re.IGNORECASE)
 #: Texts whose concepts a linker remembers at most (then it starts again).

@@ -1,8 +1,6 @@
-"""Read a document's bytes into text, refusing binary, empty and mis-encoded files."""
+"""Decode a text document's bytes, refusing binary, empty and mis-encoded files."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from ingest.errors import IngestError
 
@@ -32,12 +30,3 @@ def decode(path: str, data: bytes) -> str:
             path, f"not UTF-8 text (byte 0x{bad:02x} at column {column}); save the file as UTF-8", line
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def read_text(path: Path) -> str:
-    """Read a file as UTF-8 text; IngestError if it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(str(path), f"cannot read the file ({error.strerror or error})") from None
-    return decode(str(path), data)

@@ -56,13 +56,6 @@ def column_of(header_cell: str) -> str | None:
     return None
 
 
-def header_columns(line: str) -> list[str | None] | None:
-    """Return the columns of a tab-separated header line, or None if the line is not a table header."""
-    if "\t" not in line:
-        return None
-    return header_of(line.split("\t"))
-
-
 def header_of(cells: tuple[str, ...] | list[str]) -> list[str | None] | None:
     """Return the columns a header row's cells name, or None if the row is not a WHAT/WHO header."""
     columns = [column_of(clean_cell(cell)) for cell in cells]

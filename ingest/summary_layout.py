@@ -58,7 +58,6 @@ class Layout:
     starts: list[int] = field(default_factory=list)
     fields: list[FieldBlock] = field(default_factory=list)
     headings: int = 0
-    strapline: str = ""
     #: Lines that are neither name nor text (tab labels, `Pillar: ... Theme F`, headings of their own wording).
     stray: list[Block] = field(default_factory=list)
     #: Lines that hold contact details (a `Contact` field or section): never stored.
@@ -215,8 +214,6 @@ def lay_out(blocks: list[Block]) -> Layout:
     index = _skip_tab_bar(blocks, title_at + 1) if title_at is not None else 0
     if title_at is not None:
         layout.stray = [b for b in blocks[title_at + 1:index] if b.kind in ("paragraph", "heading")]
-    if title_at is not None and index > title_at + 1 and blocks[title_at + 1].kind == "paragraph":
-        layout.strapline = blocks[title_at + 1].text
     section, current, opened_at = "intro", [], 0
     in_list = False  # inside an objectives list opened by a lead-in line ("... were to:")
 
@@ -327,15 +324,7 @@ def find_title(blocks: list[Block]) -> int | None:
     return None
 
 
-_GENERIC = {"equal", "development", "partnership", "partnerships", "dp", "dps", "summary", "summaries", "page",
-            "gb", "uk", "programme", "program", "profile", "case", "study", "directory", "the", "of", "and",
-            "community", "initiative", "european", "social", "fund", "esf", "great", "britain", "england",
-            "news", "newsletter", "welcome", "home", "about", "us", "report", "final", "evaluation", "bulletin",
-            "press", "release", "for", "immediate", "publication", "archive", "archived", "section", "part",
-            "chapter", "pillar", "employability", "adaptability", "entrepreneurship", "opportunities", "jan",
-            "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
-            "february", "march", "april", "june", "july", "august", "september", "october", "november",
-            "december", "round", "form", "facts"}
+
 
 
 #: Words that say a line names a kind of page, not a DP (`Social Initiative` is a DP; `EQUAL summary` is not).
@@ -345,6 +334,11 @@ _PAGE_WORDS = {"equal", "development", "partnership", "partnerships", "dp", "dps
                "home", "publication", "facts", "form", "round", "part"}
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
            "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}
+#: Words a line that only says what the page is may hold: page words, months, and words of the programme.
+_GENERIC = _PAGE_WORDS | _MONTHS | {"gb", "uk", "the", "of", "and", "community", "initiative", "european", "social",
+                                     "fund", "esf", "great", "britain", "england", "about", "us", "final", "for",
+                                     "immediate", "pillar", "employability", "adaptability", "entrepreneurship",
+                                     "opportunities"}
 
 
 def _generic(text: str) -> bool:

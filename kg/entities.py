@@ -285,6 +285,17 @@ def choose_format(accept: str | None) -> str | None:
     return negotiate(accept, ENTITY_TYPES)
 
 
+def jsonld_media_type(accept: str | None) -> str:
+    """Return the media type to serve JSON-LD as: `application/json` to a client that asks for plain JSON
+    rather than JSON-LD, else `application/ld+json`.
+
+    >>> jsonld_media_type("application/json"), jsonld_media_type("application/ld+json, application/json;q=0.9")
+    ('application/json', 'application/ld+json')
+    """
+    return negotiate(accept, {"application/ld+json": "application/ld+json", "application/json": "application/json"},
+                     default="application/ld+json") or "application/ld+json"
+
+
 def entity_media_types() -> list[str]:
     """Return the media types an entity IRI can be served as (for a 406 answer)."""
     return list(dict.fromkeys(ENTITY_TYPES))

@@ -12,6 +12,7 @@ from kg.entities import (
     entity_media_types,
     fallback_label,
     is_literal,
+    jsonld_media_type,
     split_suffix,
 )
 from kg.export import FORMATS, export_graph
@@ -47,9 +48,7 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         description = entity_graph(g.store, iri, int(page))
         if not len(description.graph):
             abort(404, f"nothing is known about {iri}")
-        plain_json = fmt == "jsonld" and "application/json" in (request.headers.get("Accept") or "") \
-            and "application/ld+json" not in (request.headers.get("Accept") or "")
-        mimetype = "application/json" if plain_json else FORMATS[fmt][0]
+        mimetype = jsonld_media_type(request.headers.get("Accept")) if fmt == "jsonld" else FORMATS[fmt][0]
         response = Response(export_graph(description.graph, fmt), mimetype=mimetype)
         if description.has_next:  # the next hundred triples pointing at the entity
             response.headers["Link"] = f'<{request.base_url}?page={description.page + 1}>; rel="next"'

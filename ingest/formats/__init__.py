@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ingest.blocks import Document, render
 from ingest.errors import IngestError
-from ingest.formats.isolated import Job, ReadLimits, read_bounded, read_isolated
+from ingest.formats.isolated import Job, ReadLimits, read_bounded, read_isolated, too_large
 from ingest.formats.plain import read_plain
 from ingest.source import decode
 
@@ -99,11 +99,6 @@ def read_documents(paths: Iterable[Path],
         yield path, document
 
 
-def _too_large(path: Path, size: int, limit: int) -> IngestError:
-    return IngestError(str(path), f"the file is {size / 1024 / 1024:.0f} MB; documents of at most "
-                                  f"{limit // (1024 * 1024)} MB are read (KG_MAX_DOCUMENT_MB)")
-
-
 def _read_head(path: Path, limits: ReadLimits) -> bytes:
     """Check a file is a regular file within the size limit, and return its first 4 KB (for `sniff`)."""
     try:
@@ -111,7 +106,7 @@ def _read_head(path: Path, limits: ReadLimits) -> bytes:
             raise IngestError(str(path), "not a regular file (a device, pipe or folder): nothing to read")
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise _too_large(path, size, limits.max_bytes)
+            raise too_large(path, f"{size / 1024 / 1024:.0f}", limits.max_bytes)
         with path.open("rb") as file:
             return file.read(4096)
     except OSError as error:

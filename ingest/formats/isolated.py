@@ -65,9 +65,14 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
     except OSError as error:
         raise IngestError(str(path), f"cannot read the file ({error.strerror or error})") from None
     if len(data) > max_bytes:
-        raise IngestError(str(path), f"the file is larger than {max_bytes // (1024 * 1024)} MB; larger "
-                                     "documents are not read (KG_MAX_DOCUMENT_MB)")
+        raise too_large(path, f"more than {max_bytes // (1024 * 1024)}", max_bytes)  # it grew since it was measured
     return data
+
+
+def too_large(path: Path, size: str, limit: int) -> IngestError:
+    """Return the error for a file over the size limit (`size` in MB, as text)."""
+    return IngestError(str(path), f"the file is {size} MB; documents of at most {limit // (1024 * 1024)} MB are "
+                                  "read (KG_MAX_DOCUMENT_MB)")
 
 
 def _parse(job: Job) -> tuple[list[Block], str]:

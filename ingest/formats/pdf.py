@@ -85,11 +85,9 @@ def _read_page(number: int, page: pdfplumber.page.Page) -> _Page:
         if any(x0 <= middle_x <= x1 and top <= middle_y <= bottom for x0, top, x1, bottom in boxes):
             continue
         text = unicodedata.normalize("NFKC", found["text"]).strip()
-        first_end = next((c["x1"] for c, nxt in zip(chars, [*chars[1:], None])
-                          if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), found["x1"])
         lines.append(_Line(text, number, found["x0"], found["x1"], found["top"], found["bottom"],
                            Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0],
-                           all("bold" in c["fontname"].lower() for c in chars), first_end - found["x0"]))
+                           all("bold" in c["fontname"].lower() for c in chars), _first_word(chars, found)))
     extracted = [(table.bbox[1], [[_cell_text(page, cell) if cell else "" for cell in row.cells]
                                   for row in table.rows]) for table in tables]
     return _in_columns(lines, float(page.width)), extracted, float(page.height)
@@ -193,7 +191,7 @@ def _continues(previous: _Line, line: _Line, kind: str, right: float, last: Bloc
     if last.kind in ("title", "heading") and kind in ("title", "heading"):  # a title or heading wrapped
         return (line.size == previous.size and line.bold == previous.bold and line.page == previous.page
                 and line.top - previous.bottom <= previous.height * 0.6
-                and previous.x1 + previous.size * 0.3 + line.first_word > right - previous.size * 0.5)
+                and _was_full(previous.x1, previous.size, line.first_word, right))
     if last.kind in ("title", "heading", "table", "caption") or kind in ("title", "heading", "caption"):
         return False
     if _BULLET.match(line.text):
@@ -202,8 +200,19 @@ def _continues(previous: _Line, line: _Line, kind: str, right: float, last: Bloc
         return False
     if line.page == previous.page and line.top - previous.bottom > max(previous.height, 1.0) * 1.2:
         return False
-    space = previous.size * 0.3
-    return previous.x1 + space + line.first_word > right - previous.size * 0.5
+    return _was_full(previous.x1, previous.size, line.first_word, right)
+
+
+def _first_word(chars: list[dict], line: dict) -> float:
+    """Return the width of a line's first word (up to the first gap between its characters)."""
+    end = next((c["x1"] for c, nxt in zip(chars, [*chars[1:], None])
+                if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), line["x1"])
+    return end - line["x0"]
+
+
+def _was_full(end: float, size: float, first_word: float, right: float) -> bool:
+    """Tell whether a line ending at `end` was full: the next line's first word would not have fitted after it."""
+    return end + size * 0.3 + first_word > right - size * 0.5
 
 
 def _table(rows: list[list[str]]) -> Block:
@@ -230,10 +239,8 @@ def _cell_text(page: pdfplumber.page.Page, box: tuple[float, float, float, float
         text = unicodedata.normalize("NFKC", line["text"]).strip()
         if not chars or not text:
             continue
-        first = next((c["x1"] for c, nxt in zip(chars, [*chars[1:], None])
-                      if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), line["x1"]) - line["x0"]
-        size = chars[0]["size"]
-        read.append((text, previous is not None and previous + size * 0.3 + first > right - size * 0.5))
+        full = previous is not None and _was_full(previous, chars[0]["size"], _first_word(chars, line), right)
+        read.append((text, full))
         previous = line["x1"]
     # running text or a list with separators wraps at every full line; a list of one name a line does
     # not, and there a full line carries on only where the next one cannot stand alone
