@@ -23,6 +23,18 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 #: The named graph that holds the curated reference data (ontology, schemes, gazetteer).
 CURATED_GRAPH = URIRef(BASE + "graph/curated")
+#: Where a remote store whose engine repeats triples in its union (Virtuoso) keeps the merge of
+#: its graphs, its default graph for queries; `GRAPH ?g` on that engine ranges over it too.
+MERGE_GRAPH = "urn:equal-kg:merge"
+
+
+def stored_graph(var: str) -> str:
+    """Return a FILTER that keeps a `GRAPH ?var` variable off the merge graph (see `MERGE_GRAPH`).
+
+    >>> stored_graph("?g")
+    'FILTER(?g != <urn:equal-kg:merge>)'
+    """
+    return f"FILTER({var} != <{MERGE_GRAPH}>)"
 
 #: Prefixes declared in every SPARQL query and serialisation we produce.
 PREFIXES: dict[str, str] = {

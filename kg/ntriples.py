@@ -22,9 +22,12 @@ def _literal(literal: Literal) -> str:
     return text
 
 
-def lines(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) -> str:
-    """Return triples as N-Triples lines, or as N-Quads lines in `graph` when one is given."""
-    end = f" <{graph}> .\n" if graph else " .\n"
+def lines(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None, merge: bool = False) -> str:
+    """Return triples as N-Triples lines, or as N-Quads lines in `graph` when one is given.
+
+    With `merge`, each quad line is followed by the same triple in the default graph, where the
+    store keeps the merge of its graphs.
+    """
     known: dict[Any, str] = {}
 
     def term(node: Any) -> str:
@@ -33,5 +36,9 @@ def lines(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) -> 
             written = known[node] = node.n3()  # n3() checks that an IRI is valid
         return written
 
-    return "".join(f"{term(s)} {term(p)} {_literal(o) if isinstance(o, Literal) else term(o)}{end}"
-                   for s, p, o in triples)
+    statements = (f"{term(s)} {term(p)} {_literal(o) if isinstance(o, Literal) else term(o)}" for s, p, o in triples)
+    if not graph:
+        return "".join(f"{statement} .\n" for statement in statements)
+    if merge:
+        return "".join(f"{statement} <{graph}> .\n{statement} .\n" for statement in statements)
+    return "".join(f"{statement} <{graph}> .\n" for statement in statements)

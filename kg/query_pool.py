@@ -148,7 +148,7 @@ class QueryPool:
         if not runs_in_worker(store.location):
             return execute(store, query, **options)
         check_query(query)
-        return self.run(store.location, query, **options)
+        return self.run(store.location, query, **options, checked=True)  # the worker need not check again
 
     def run(self, location: str, query: str, **options: Any) -> Answer:
         """Run a query on the database at `location` in a worker; options are `execute`'s."""

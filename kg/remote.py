@@ -2,16 +2,19 @@
 
 `RemoteStore` answers the same calls as the embedded `kg.store.Store`, over the SPARQL 1.1 Query
 and Update protocols (`kg.sparql_client`). What it relies on from the engine:
-- the default graph of a query without FROM is the union of the named graphs (Virtuoso's and
-  GraphDB's default; Fuseki needs `unionDefaultGraph`): checked when the store is opened;
+- the default graph of a query without FROM is the merge of the named graphs, each triple once.
+  Fuseki's `unionDefaultGraph` and GraphDB's default graph are; Virtuoso's union repeats a triple
+  once per graph, so on Virtuoso the store keeps the merge in a graph of its own (`MERGE`),
+  updated with every write, and queries it as the default graph (a `define input:` pragma);
+  `GRAPH ?g` there still ranges over every graph of the engine, the merge graph included;
 - the store's own graphs are the named graphs under `https://w3id.org/equal-kg/` (the engine's
-  system graphs, such as Virtuoso's, are left out of graphs, counts, dumps and exports).
+  system graphs, such as Virtuoso's, and the merge are left out of graphs, counts and exports).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import logging
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -23,12 +26,23 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg import ntriples
-from kg.namespaces import BASE, PREFIXES, sparql_prefixes
+from kg.answers import RDF_FORMATS, graph_document, results_document
+from kg.namespaces import BASE, MERGE_GRAPH, PREFIXES, sparql_prefixes
 from kg.queries import iri_ref, is_safe_iri
 from kg.settings import Settings, default_store
-from kg.sparql import _TOKENS, keywords
 from kg.sparql_client import SparqlClient
-from kg.store import RDF_FORMATS, RESULT_FORMATS, QueryError, SelectResult, Store, StoreError, _json_term, to_rdflib
+from kg.sparql_text import TOKENS, keywords, names_graph
+from kg.store import (
+    QueryError,
+    SelectResult,
+    Store,
+    StoreError,
+    merge_in,
+    merge_out,
+    to_rdflib,
+)
+
+log = logging.getLogger(__name__)
 
 #: The standard prefixes on one line, so the engine's error positions match the query's lines.
 PREFIX_LINE = sparql_prefixes().replace("\n", " ")
@@ -42,6 +56,8 @@ OP_TRIPLES = 1000
 REQUEST_BYTES = 2_000_000
 #: Graphs being written in several requests live here until they are moved into place.
 STAGING = "urn:equal-kg:staging:"
+#: On Virtuoso, the graph holding the merge of the store's graphs: the default graph of queries.
+MERGE = MERGE_GRAPH
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _JSON = ox.QueryResultsFormat.JSON
 _BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
@@ -86,7 +102,7 @@ def check_portable(sparql: str) -> None:
     """
     if "DEFINE" in keywords(sparql):
         raise QueryError("engine-specific DEFINE pragmas are not accepted")
-    for match in _TOKENS.finditer(sparql):
+    for match in TOKENS.finditer(sparql):
         if (match.group("skip") or "").lstrip("<").lower().startswith(("bif:", "sql:")):
             raise QueryError("engine-specific functions (bif:, sql:) are not accepted")
 
@@ -108,6 +124,20 @@ class RemoteStore(Store):
         super().__init__(None, url)  # no local engine: every call below goes over HTTP
         self.client = SparqlClient(url, update_url, user, password, timeout)
         self.read_only = read_only
+        #: The graph that holds the merge of this store's graphs (on Virtuoso), or "" where the
+        #: engine's own default graph is the merge; set by `open_remote`.
+        self.merge_graph = ""
+
+    def pragmas(self, sparql: str, union: bool = True) -> str:
+        """Return the Virtuoso pragma that makes the merge graph the default graph of a query (with `union`).
+
+        Not for a query with `GRAPH <iri>`: Virtuoso 7.2.5 then answers it with one empty solution,
+        whatever the graph holds (`VALUES ?g { <iri> } GRAPH ?g` is right); such a query reads
+        Virtuoso's own union. (`input:named-graph-exclude` empties the default graph: not used.)
+        """
+        if not self.merge_graph or not union or names_graph(sparql):
+            return ""
+        return f"define input:default-graph-uri <{self.merge_graph}> "
 
     @property
     def is_virtuoso(self) -> bool:
@@ -118,9 +148,11 @@ class RemoteStore(Store):
 
     @contextlib.contextmanager
     def _answer(self, sparql: str, form: str, params: list[tuple[str, str]] | None = None,
-                prologue: str = PREFIX_LINE) -> Iterator[tuple[Any, Any]]:
-        """Run a query; yield (parsed answer, response headers) while the response is open."""
+                prologue: str | None = None) -> Iterator[tuple[Any, Any]]:
+        """Run a query (over the merge unless a `prologue` is given); yield (parsed answer, response
+        headers) while the response is open."""
         url = self.client.query_url
+        prologue = self.pragmas(sparql) + PREFIX_LINE if prologue is None else prologue
         response = self.client.query(prologue + sparql, ACCEPT[form], params)
         with response, self.client.reading(url):
             try:
@@ -155,7 +187,7 @@ class RemoteStore(Store):
     # ---- reading ----
 
     def select(self, sparql: str) -> SelectResult:
-        """Run a SELECT query over the union of all graphs; standard prefixes are declared."""
+        """Run a SELECT query over the merge of all graphs; standard prefixes are declared."""
         if query_form(sparql) != "select":
             raise QueryError("expected a SELECT query")
         variables, solutions = self._solutions(sparql)
@@ -172,7 +204,7 @@ class RemoteStore(Store):
                 for solution in solutions]
 
     def ask(self, sparql: str) -> bool:
-        """Run an ASK query over the union of all graphs."""
+        """Run an ASK query over the merge of all graphs."""
         if query_form(sparql) != "ask":
             raise QueryError("expected an ASK query")
         return bool(self._fetch(sparql, "ask")[0])
@@ -188,7 +220,7 @@ class RemoteStore(Store):
         return graph
 
     def _fetch(self, sparql: str, form: str, limit: int | None = None, params: list[tuple[str, str]] | None = None,
-               prologue: str = PREFIX_LINE) -> tuple[Any, list[str], list[Any], bool]:
+               prologue: str | None = None) -> tuple[Any, list[str], list[Any], bool]:
         """Run a query; return (ASK answer or None, variables, solutions or triples, cut by the engine)."""
         with self._answer(sparql, form, params, prologue) as (answer, headers):
             if form == "ask":
@@ -207,11 +239,13 @@ class RemoteStore(Store):
 
     def run_protocol_query(self, sparql: str, *, dataset: tuple[list[str], list[str]] | None = None,
                            union: bool = True, max_rows: int = 10000, results_format: str = "json",
-                           graph_format: str = "turtle", base_iri: str | None = None) -> tuple[str, bytes, bool]:
+                           graph_format: str = "turtle", base_iri: str | None = None,
+                           capped: str | None = None) -> tuple[str, bytes, bool]:
         """Run a query for the SPARQL endpoint; return (query form, serialised answer, truncated).
 
-        As `Store.run_protocol_query`; `dataset` goes to the engine as `default-graph-uri` /
-        `named-graph-uri`, and `union` is the engine's own default graph. Engine-specific escapes
+        As `Store.run_protocol_query` (`capped` is not used: the answer is read, then serialised
+        here); `dataset` goes to the engine as `default-graph-uri` /
+        `named-graph-uri`, and `union` queries the merge. Engine-specific escapes
         (Virtuoso's DEFINE pragmas, `bif:` and `sql:` functions) are refused.
         """
         form = query_form(sparql)
@@ -219,7 +253,8 @@ class RemoteStore(Store):
         params = None
         if dataset is not None:
             params = [("default-graph-uri", g) for g in dataset[0]] + [("named-graph-uri", g) for g in dataset[1]]
-        prologue = (f"BASE {iri_ref(base_iri)} " if base_iri and is_safe_iri(base_iri) else "") + PREFIX_LINE
+        base = f"BASE {iri_ref(base_iri)} " if base_iri and is_safe_iri(base_iri) else ""
+        prologue = self.pragmas(sparql, union and dataset is None) + base + PREFIX_LINE
         boolean, variables, items, engine_cut = self._fetch(sparql, form, max_rows + 1, params, prologue)
         truncated = len(items) > max_rows or engine_cut
         body = _serialize(form, boolean, variables, items[:max_rows], results_format, graph_format, truncated)
@@ -267,7 +302,7 @@ class RemoteStore(Store):
 
     def dump(self, fmt: str) -> bytes:
         """Serialise this store's graphs (quad formats, `jsonld`) or their union (triple formats)."""
-        rdf_format = ox.RdfFormat.JSON_LD if fmt == "jsonld" else RDF_FORMATS[fmt]
+        rdf_format = RDF_FORMATS[fmt]
         quads = self._quads()
         if rdf_format.supports_datasets:
             return ox.serialize(sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject))), format=rdf_format)
@@ -290,7 +325,8 @@ class RemoteStore(Store):
         for readers where the engine isolates a request (Fuseki, GraphDB). Virtuoso 7.2 does not
         isolate readers: a query running meanwhile can see a mix of old and new triples. A larger
         graph is written to a staging graph in several requests, then moved into place by one
-        `MOVE`; while it is written, queries over the union also see the staging triples.
+        `MOVE`; while it is written, queries over an engine's union also see the staging triples
+        (not on Virtuoso, whose queries read the merge graph).
         """
         target = iri_ref(graph)
         lines = ntriples.lines(triples).splitlines()
@@ -300,16 +336,19 @@ class RemoteStore(Store):
             requests = [[f"INSERT {{ GRAPH {target} {{\n{body}\n}} }} WHERE {{}}"]]
         else:
             requests = _batches(graph, lines)
+        merge = self.merge_graph
+        before, after = ([merge_out([graph], merge)], [merge_in([graph], merge)]) if merge else ([], [])
         try:
             if len(requests) <= 1:
-                self._update(" ;\n".join([f"DROP SILENT GRAPH {target}", *(requests[0] if requests else [])]))
+                self._update(" ;\n".join([*before, f"DROP SILENT GRAPH {target}",
+                                          *(requests[0] if requests else []), *after]))
                 return
             staging = STAGING + graph
             staged = _batches(staging, lines)
             self._update(" ;\n".join([f"DROP SILENT GRAPH <{staging}>", *staged[0]]))
             for ops in staged[1:]:
                 self._update(" ;\n".join(ops))
-            self._update(f"MOVE SILENT <{staging}> TO {target}")
+            self._update(" ;\n".join([*before, f"MOVE SILENT <{staging}> TO {target}", *after]))
         except StoreError as error:
             raise StoreError(f"could not write graph <{graph}>: {error}") from None
 
@@ -322,8 +361,25 @@ class RemoteStore(Store):
         """Remove a named graph; return False if it did not exist."""
         if not self.has_graph(graph):
             return False
-        self._update(f"DROP SILENT GRAPH {iri_ref(graph)}")
+        before = [merge_out([graph], self.merge_graph)] if self.merge_graph else []
+        self._update(" ;\n".join([*before, f"DROP SILENT GRAPH {iri_ref(graph)}"]))
         return True
+
+    def use_merge(self) -> None:
+        """On Virtuoso, query the merge graph as the default graph; build it if the store predates it
+        (opened read-only, such a store is read as Virtuoso's union until it is opened for writing)."""
+        if not self.is_virtuoso:
+            return
+        has_merge = self.ask(f"ASK {{ GRAPH <{MERGE}> {{ ?s ?p ?o }} }}")
+        if not has_merge and self.graphs():
+            if self.read_only:
+                log.warning("%s has no merge graph <%s> yet: queries repeat triples stated in several "
+                            "documents until the store is opened for writing", self.location, MERGE)
+                return
+            log.info("building the merge graph <%s> of %s (once)", MERGE, self.location)
+            self._update(f"INSERT {{ GRAPH <{MERGE}> {{ ?s ?p ?o }} }} "
+                         f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}")
+        self.merge_graph = MERGE
 
     def check(self) -> None:
         """Check that the engine answers and that its default graph is the union of the named graphs.
@@ -347,22 +403,8 @@ def _serialize(form: str, boolean: bool | None, variables: list[str], items: lis
                graph_format: str, truncated: bool | None = None) -> bytes:
     """Serialise an answer as `Store` does; JSON SELECT answers carry `truncated` when it is given."""
     if form == "graph":
-        rdf_format = ox.RdfFormat.JSON_LD if graph_format == "jsonld" else RDF_FORMATS[graph_format]
-        prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-        return ox.serialize(items, format=rdf_format, prefixes=prefixes)
-    if form == "ask":
-        document: dict[str, Any] = {"head": {}, "boolean": boolean}
-    else:
-        document = {"head": {"vars": variables}, "results": {"bindings": [
-            {name: _json_term(s[name]) for name in variables if s[name] is not None} for s in items]}}
-    data = json.dumps(document, ensure_ascii=False).encode()
-    if results_format != "json":
-        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=RESULT_FORMATS[results_format])
-    if truncated is not None and form == "select":
-        document["truncated"] = truncated
-        data = json.dumps(document, ensure_ascii=False).encode()
-    return data
+        return graph_document(items, graph_format, PREFIXES)
+    return results_document(boolean if form == "ask" else None, variables, items, results_format, truncated)
 
 
 def _batches(graph: str, lines: list[str]) -> list[list[str]]:
@@ -385,9 +427,11 @@ def open_remote(url: str, settings: Settings | None = None, read_only: bool = Fa
 
     Raises:
         StoreError: the endpoint cannot be reached, or does not query the union of its graphs by default.
+        On Virtuoso, the merge graph is built if the store predates it (and is opened for writing).
     """
     settings = settings or Settings.from_env()
     store = RemoteStore(url, update_url=settings.store_update, user=settings.store_user,
                         password=settings.store_password, timeout=settings.query_timeout, read_only=read_only)
     store.check()
+    store.use_merge()
     return store

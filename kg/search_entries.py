@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.namespaces import BASE, CURATED_GRAPH
+from kg.namespaces import BASE, CURATED_GRAPH, stored_graph
 from kg.queries import iri_ref
 from kg.store import Store
 
@@ -108,7 +108,7 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
     vals = _values("?s", dps)
     entries: dict[str, Entry] = {}
     for row in store.values(f"""SELECT DISTINCT ?s ?label ?g WHERE {{ {vals}
-            GRAPH ?g {{ ?s a eq:DevelopmentPartnership ; rdfs:label ?label }} }}"""):
+            GRAPH ?g {{ ?s a eq:DevelopmentPartnership ; rdfs:label ?label }} {stored_graph("?g")} }}"""):
         iri = str(row["s"])
         entry = entries.setdefault(iri, Entry(iri, "dp", str(row["label"]), local_url(iri)))
         entry.source.add(str(row["g"]))
@@ -139,13 +139,13 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
 
 def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
     """Read strategy rows (of all documents, or the given ones) with their section's DPs and bodies."""
-    vals = _values("?g", docs)
+    vals, stored = _values("?g", docs), stored_graph("?g")
     columns = {"what": "what", "who": "who", "when": "when", "how": "how", "why": "why", "dpsText": "dps"}
     rows: dict[str, Entry] = {}
     numbers: dict[str, tuple[str, int]] = {}
     activity_of: dict[str, str] = {}
     for row in store.values(f"""SELECT ?g ?row ?n ?act ?p ?o WHERE {{ {vals}
-            GRAPH ?g {{ ?row a eq:StrategyRow ; eq:rowNumber ?n ; dcterms:isPartOf ?act ; ?p ?o }} }}"""):
+            GRAPH ?g {{ ?row a eq:StrategyRow ; eq:rowNumber ?n ; dcterms:isPartOf ?act ; ?p ?o }} {stored} }}"""):
         iri, doc, number = str(row["row"]), str(row["g"]), int(row["n"])
         entry = rows.get(iri)
         if entry is None:
@@ -162,7 +162,7 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
     sections: dict[str, Entry] = defaultdict(lambda: Entry("", "", "", ""))
     for row in store.values(f"""SELECT DISTINCT ?act ?p ?o ?label ?dl WHERE {{ {vals}
             GRAPH ?g {{ ?act a eq:MainstreamingActivity ; ?p ?o .
-                       VALUES ?p {{ eq:involves eq:audience eq:policyArea eq:theme }} }}
+                       VALUES ?p {{ eq:involves eq:audience eq:policyArea eq:theme }} }} {stored}
             OPTIONAL {{ ?o rdfs:label ?label }} OPTIONAL {{ ?g rdfs:label ?dl }} }}"""):
         section, kind = sections[str(row["act"])], str(row["p"]).rsplit("#", 1)[-1]
         value, label = str(row["o"]), _str(row["label"])
@@ -178,14 +178,14 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
         else:
             section.facets["theme"].add(slug(value))
     for row in store.values(f"""SELECT DISTINCT ?act ?level WHERE {{ {vals}
-            GRAPH ?g {{ ?st rdf:subject ?act ; rdf:predicate eq:audience ; eq:level ?level }} }}"""):
+            GRAPH ?g {{ ?st rdf:subject ?act ; rdf:predicate eq:audience ; eq:level ?level }} {stored} }}"""):
         sections[str(row["act"])].facets["level"].add(slug(str(row["level"])))
     for row in store.values(f"""SELECT DISTINCT ?act ?region WHERE {{ {vals}
-            GRAPH ?g {{ ?act eq:involves ?dp }} ?dp eq:region ?region }}"""):
+            GRAPH ?g {{ ?act eq:involves ?dp }} {stored} ?dp eq:region ?region }}"""):
         sections[str(row["act"])].facets["region"].add(slug(str(row["region"])))
     cells: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
     for row in store.values(f"""SELECT ?g ?n ?column ?line WHERE {{ {vals}
-            GRAPH ?g {{ ?c a eq:Cell ; eq:rowNumber ?n ; eq:column ?column ; eq:line ?line }} }}"""):
+            GRAPH ?g {{ ?c a eq:Cell ; eq:rowNumber ?n ; eq:column ?column ; eq:line ?line }} {stored} }}"""):
         doc = str(row["g"])
         anchor = f"cell-{row['line']}-{str(row['column']).lower()}"
         cells[(doc, int(row["n"]))][str(row["column"]).lower()] = f"{local_url(doc)}#{anchor}"
@@ -211,8 +211,8 @@ def document_entries(store: Store, docs: Iterable[str] | None = None) -> list[En
     for row in store.values(f"""SELECT ?g ?title ?content ?sha ?theme WHERE {{ {vals}
             GRAPH ?g {{ ?g a eq:Document ; rdfs:label ?title ; eq:sha256 ?sha .
                        OPTIONAL {{ ?g eq:content ?content }}
-                       OPTIONAL {{ {{ ?g eq:theme ?theme }} UNION {{ ?g dcterms:subject/eq:theme ?theme }} }} }} }}
-            """):
+                       OPTIONAL {{ {{ ?g eq:theme ?theme }} UNION {{ ?g dcterms:subject/eq:theme ?theme }} }} }}
+            {stored_graph("?g")} }}"""):
         iri = str(row["g"])
         entry = entries.setdefault(iri, Entry(iri, "document", str(row["title"]), local_url(iri)))
         entry.source.add(iri)
@@ -231,7 +231,7 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
     entries: dict[str, Entry] = {}
     for row in store.values(f"""SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {vals}
             GRAPH ?g {{ ?s a eq:Body ; ?p ?o .
-            VALUES ?p {{ rdfs:label skos:altLabel skos:hiddenLabel eq:abbreviation }} }} }}"""):
+            VALUES ?p {{ rdfs:label skos:altLabel skos:hiddenLabel eq:abbreviation }} }} {stored_graph("?g")} }}"""):
         iri, kind = str(row["s"]), str(row["p"])
         entry = entries.get(iri)
         if entry is None:
@@ -244,7 +244,7 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
         else:
             entry.text["aliases"].append(str(row["o"]))
     for row in store.values(f"""SELECT DISTINCT ?s ?g ?theme ?level WHERE {{ {vals}
-            GRAPH ?g {{ ?x ?p ?s . VALUES ?p {{ eq:targets eq:audience eq:mentions }} }}
+            GRAPH ?g {{ ?x ?p ?s . VALUES ?p {{ eq:targets eq:audience eq:mentions }} }} {stored_graph("?g")}
             OPTIONAL {{ ?x eq:theme ?theme }}
             OPTIONAL {{ GRAPH ?g {{ ?st rdf:subject ?x ; rdf:object ?s ; eq:level ?level }} }} }}"""):
         entry = entries.get(str(row["s"]))
@@ -262,7 +262,7 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
 
 def manifest(store: Store) -> dict[str, str]:
     """Return the checksum of every document graph and of the curated graph, by graph IRI."""
-    rows = store.values("""SELECT ?g ?sha WHERE { GRAPH ?g { ?g eq:sha256 ?sha } }""")
+    rows = store.values(f"""SELECT ?g ?sha WHERE {{ GRAPH ?g {{ ?g eq:sha256 ?sha }} {stored_graph("?g")} }}""")
     return {str(row["g"]): str(row["sha"]) for row in rows}
 
 

@@ -18,6 +18,12 @@ from kg.conneg import GRAPH_TYPES, MEDIA_TYPES, RESULT_TYPES, format_named, nego
 from kg.namespaces import ID, PREFIXES
 from kg.queries import labels
 from kg.results import short
+from kg.sparql_text import (
+    dataset_iris,
+    keywords,
+    unescape_codepoints,
+    with_limit,
+)
 from kg.store import QueryError, Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -32,25 +38,6 @@ _FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv
                 "ntriples": "N-Triples", "rdfxml": "RDF_XML"}
 #: For a CONSTRUCT or DESCRIBE, a results format name asked for by mistake means this graph format.
 _GRAPH_FOR_RESULT = {"json": "jsonld", "xml": "rdfxml"}
-
-# Tokens that hide words: comments, IRIs, strings, variables, prefixed names, blank node labels.
-# Possessive quantifiers keep the scan linear: a run of name characters is read once, whatever follows.
-_TOKENS = re.compile(r"""
-    (?P<skip>
-        \#[^\n\r]*+
-      | <[^<>"{}|^`\\\x00-\x20]*+>
-      | '''(?:\\.|[^\\])*?''' | \"\"\"(?:\\.|[^\\])*?\"\"\"
-      | '(?:\\.|[^'\\\n\r])*+' | "(?:\\.|[^"\\\n\r])*+"
-      | [?$][^\W]++
-      | _:[^\W][\w.\-]*+
-      | (?:[^\W\d_][\w.\-]*+)?:(?:\\.|%[0-9A-Fa-f]{2}|[\w.\-:])*+
-    )
-  | (?P<name>[^\W\d][\w.\-]*+)
-  | [\s\d{}()\[\].,;*=!&|+\-/^@]++
-  | .
-""", re.VERBOSE | re.DOTALL)
-_WORD = re.compile(r"[A-Za-z_]+")
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 # SERVICE as the engine's parser reads it, found in the raw text. Oxigraph's parser needs no space
 # around keywords (`?o;SERVICE<x>{}`, `trueSERVICE:x{}`, `SERVICESILENT<x>{}` all call out) and
@@ -86,36 +73,6 @@ class Answer:
     truncated: bool
 
 
-def keywords(query: str) -> list[str]:
-    """Return the bare words of a query, upper-cased, outside IRIs, strings, comments and names.
-
-    >>> keywords('SELECT * { ?service <http://x/SERVICE> "SERVICE" } # SERVICE')
-    ['SELECT']
-    >>> keywords("ASK { ?s ?p ?o .SERVICE <http://a/> { ?s ?p ?o } }")
-    ['ASK', 'SERVICE']
-    >>> keywords("PREFIX service: <http://a/> ASK { service:x ?p ex:service }")
-    ['PREFIX', 'ASK']
-    """
-    words = []
-    for match in _TOKENS.finditer(query):
-        if match.group("name"):
-            words.extend(word.upper() for word in _WORD.findall(match.group("name")))
-    return words
-
-
-def unescape_codepoints(query: str) -> str:
-    r"""Apply SPARQL's `\u` and `\U` codepoint escapes, which the grammar allows anywhere in a query.
-
-    >>> unescape_codepoints(r"\u0053ERVICE <x>")
-    'SERVICE <x>'
-    """
-    def char(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else match.group(0)
-
-    return _CODEPOINT.sub(char, query)
-
-
 def calls_service(query: str) -> bool:
     """Tell whether the engine could read a SERVICE call in the text, however it is written.
 
@@ -141,8 +98,10 @@ def calls_service(query: str) -> bool:
     return False
 
 
-def check_query(query: str) -> None:
+def check_query(query: str, words: list[str] | None = None) -> None:
     """Refuse a query the read-only endpoint will not run: empty, an update, or using SERVICE.
+
+    `words` are the query's `keywords`, when the caller has them already.
 
     Raises:
         ReadOnlyError: the text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...).
@@ -150,7 +109,7 @@ def check_query(query: str) -> None:
     """
     if not query or not query.strip():
         raise QueryError("no query given: send it as `query=` or as an application/sparql-query body")
-    words = [w for w in keywords(query) if w not in ("PREFIX", "BASE")]
+    words = [w for w in (keywords(query) if words is None else words) if w not in ("PREFIX", "BASE")]
     if words and words[0] in UPDATE_KEYWORDS:
         raise ReadOnlyError(f"this endpoint is read-only: SPARQL Update ({words[0]}) is not accepted")
     refuse_service(query, words)
@@ -171,42 +130,6 @@ def refuse_service(query: str, words: list[str] | None = None) -> None:
         raise QueryError("SERVICE (federated query) is not allowed: the query reads as a SERVICE call "
                          "(SERVICE, an IRI, variable or name, then {), even glued to other words or "
                          "after a comment; this endpoint never fetches from other endpoints")
-
-
-def uses_dataset_clause(query: str) -> bool:
-    """Tell whether a query names its own dataset with FROM or FROM NAMED."""
-    return "FROM" in keywords(query)
-
-
-_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([^\s:]*):\s*<([^<>]*)>", re.IGNORECASE)
-
-
-def dataset_iris(query: str) -> list[str]:
-    """Return the graphs a query's FROM and FROM NAMED clauses name (prefixed names expanded).
-
-    >>> dataset_iris("PREFIX g: <http://g/> SELECT * FROM <http://a/x> FROM NAMED g:y { ?s ?p ?o }")
-    ['http://a/x', 'http://g/y']
-    >>> dataset_iris('SELECT * { ?s ?p "FROM <http://a/>" }')
-    []
-    """
-    prefixes = {**PREFIXES, **dict(_PREFIX_DECLARATION.findall(query))}
-    found: list[str] = []
-    expecting = False
-    for match in _TOKENS.finditer(query):
-        word, token = match.group("name"), match.group(0)
-        if word:
-            upper = word.upper()
-            expecting = upper == "FROM" or (expecting and upper == "NAMED")
-        elif expecting and match.group("skip"):
-            if token.startswith("<"):
-                found.append(token[1:-1])
-            elif ":" in token and not token.startswith(("#", "?", "$", "_:", "'", '"')):
-                prefix, _, local = token.partition(":")
-                found.append(str(prefixes.get(prefix, prefix + ":")) + local)
-            expecting = False
-        elif expecting and not token.isspace():
-            expecting = False
-    return found
 
 
 def check_dataset(store: Store, clauses: list[str], parameters: list[str]) -> None:
@@ -260,22 +183,26 @@ def choose_formats(accept: str | None, format_param: str | None = None) -> tuple
 
 def execute(store: Store, query: str, *, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None, results_format: str = "json",
-            graph_format: str = "turtle", max_rows: int = 10000, base_iri: str | None = None) -> Answer:
+            graph_format: str = "turtle", max_rows: int = 10000, base_iri: str | None = None,
+            checked: bool = False) -> Answer:
     """Check and run a query read-only; serialise at most `max_rows` rows in the chosen format.
 
     With no `default_graphs`/`named_graphs` (the protocol's dataset) and no FROM in the query,
-    the default graph is the union of all graphs. Relative IRIs resolve against `base_iri`
-    (the endpoint's URL).
+    the default graph is the merge of all graphs. Relative IRIs resolve against `base_iri`
+    (the endpoint's URL). `checked` says `check_query` has passed already (in the worker pool's parent).
     """
-    check_query(query)
-    check_dataset(store, dataset_iris(query), [*(default_graphs or []), *(named_graphs or [])])
+    words = keywords(query)
+    if not checked:
+        check_query(query, words)
+    clauses = dataset_iris(query) if "FROM" in words else []
+    check_dataset(store, clauses, [*(default_graphs or []), *(named_graphs or [])])
     dataset = None
     if default_graphs or named_graphs:
         dataset = (list(default_graphs or []), list(named_graphs or []))
-    union = dataset is None and not uses_dataset_clause(query)
     form, body, truncated = store.run_protocol_query(
-        query, dataset=dataset, union=union, max_rows=max_rows,
-        results_format=results_format, graph_format=graph_format, base_iri=base_iri)
+        query, dataset=dataset, union=dataset is None and not clauses, max_rows=max_rows,
+        results_format=results_format, graph_format=graph_format, base_iri=base_iri,
+        capped=with_limit(query, max_rows + 1))
     fmt = graph_format if form == "graph" else results_format
     return Answer(form=form, format=fmt, media_type=MEDIA_TYPES[fmt], body=body, truncated=truncated)
 
