@@ -89,7 +89,8 @@ SEARCHES = (
 
 
 def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
-    """The HTTP requests timed on our service, by group (pages, api, entity RDF, search, partners, network)."""
+    """The HTTP requests timed on our service, by group (entity pages, other HTML pages, API, entity RDF,
+    search, partners, network)."""
     def search(name: str, q: str, facets: tuple[str, ...]) -> Request:
         params = [("q", q), *(("facet", f) for f in facets)]
         return Request(name, "/api/search?" + urllib.parse.urlencode(params))
@@ -106,6 +107,13 @@ def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
                 Request("body-turtle-heavy", f"/id/body/{heavy}.ttl"),
                 Request("body-turtle-heavy-page2", f"/id/body/{heavy}.ttl?page=2"),
                 Request("dp-jsonld", f"/id/dp/{dp}.jsonld")],
+        "html": [Request("home-page", "/"), Request("dp-list-page", "/dps"),
+                 Request("dp-list-page-sorted", "/dps?sort=bodies&page=3"), Request("body-list-page", "/bodies"),
+                 Request("partners-page", "/partners"), Request("partners-page-dp", f"/partners?dp={dp}"),
+                 Request("partners-page-bodies", "/partners?body=DTI,ODPM"),
+                 Request("matrix-page", "/network/matrix"),
+                 Request("search-page", "/search?" + urllib.parse.urlencode({"q": "procurement"})),
+                 Request("query-page", "/query")],
         "search": [search(*s) for s in SEARCHES],
         "partners": [Request("partners-dp", f"/api/partners?dp={dp}&scope=other-first"),
                      Request("partners-dp-heavy", f"/api/partners?dp={picked['heavy_dp']}&scope=other-first"),
@@ -120,4 +128,4 @@ def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
 
 def mix(groups: dict[str, list[Request]]) -> list[Request]:
     """The request mix of the throughput run: every page, API, search, partners and network request."""
-    return [r for name in ("pages", "api", "rdf", "search", "partners", "network") for r in groups[name]]
+    return [r for name in ("pages", "html", "api", "rdf", "search", "partners", "network") for r in groups[name]]

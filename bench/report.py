@@ -14,7 +14,10 @@ TARGETS = {
     "ingest_s": 60.0, "cold_start_s": 2.0, "page_p50_ms": 30.0, "json_p50_ms": 15.0, "search_p50_ms": 30.0,
     "partners_p50_ms": 100.0, "partners_p50_ms_20k": 300.0, "network_ready_s": 3.0,
     "sparql_throughput_ratio": 10.0, "service_memory_mb": 500.0, "rdf_p50_ms": 50.0, "rdf_kb": 500.0,
+    "html_p50_ms": 15.0, "lookup_vs_engine": 1.5,
 }
+#: The SPARQL lookup timed over HTTP and in process (issue 13: 3,355 rows for the DWP at 5,000 DPs).
+LOOKUP = "probe-dps-targeting-body"
 
 
 def _worst(latency: dict[str, dict], group: list[str]) -> tuple[float | None, str]:
@@ -47,6 +50,10 @@ def checks(result: dict) -> list[dict[str, object]]:
         add(name, value, limit, "ms", f"worst: {worst}")
 
     latency("body and DP pages p50", "pages", TARGETS["page_p50_ms"])
+    html = [*groups.get("pages", []), *groups.get("html", []),
+            *(n for n in groups.get("network", []) if not n.endswith("json"))]
+    value, worst = _worst(latency_of, html)
+    add("every HTML page p50", value, TARGETS["html_p50_ms"], "ms", f"worst: {worst}")
     latency("their JSON p50", "api", TARGETS["json_p50_ms"])
     latency("search p50", "search", TARGETS["search_p50_ms"])
     latency("entity RDF (a page of its description) p50", "rdf", TARGETS["rdf_p50_ms"])
@@ -58,6 +65,13 @@ def checks(result: dict) -> list[dict[str, object]]:
     worst = max(views.items(), key=lambda kv: kv[1]["p50_s"], default=(result["browser"].get("error", ""), None))
     add("network view ready in the browser", worst[1]["p50_s"] if worst[1] else None, TARGETS["network_ready_s"],
         "s", str(worst[0]))
+    over_http = result.get("sparql", {}).get("endpoint", {}).get(LOOKUP, {}).get("ours_p50_ms")
+    in_process = result.get("sparql", {}).get("engine", {}).get(LOOKUP, {}).get("ours_p50_ms")
+    rows_found = (result.get("sparql", {}).get("engine", {}).get(LOOKUP, {}).get("rows") or {}).get("ours")
+    add("SPARQL lookup over HTTP vs pyoxigraph in process", round(over_http / in_process, 2)
+        if over_http and in_process else None, TARGETS["lookup_vs_engine"], "x",
+        f"{LOOKUP}, {rows_found} rows: {over_http} vs {in_process} ms" if in_process
+        else "not measured: no baseline at this size (--baseline-max)")
     ratio = result["throughput"]["sparql"].get("ratio")
     add("SPARQL endpoint throughput vs rdflib-endpoint", ratio, TARGETS["sparql_throughput_ratio"], "x",
         "examples both can answer" if result["throughput"]["sparql"].get("baseline_rps") is not None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import random
 import threading
-from collections import Counter, OrderedDict
-from collections.abc import Iterable
+import weakref
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from threading import Lock
+from typing import TypeVar
 
 import networkx as nx
 
@@ -25,6 +25,8 @@ from kg.snapshot_cache import is_immutable
 from kg.store import Store
 
 THEMES = "ABCDEFGHI"
+T = TypeVar("T")
+_MEMO_LOCK = Lock()
 
 #: The graph type handed to other kg modules (so they need not import networkx).
 Graph = nx.Graph
@@ -199,34 +201,59 @@ def body_nodes(graph: nx.Graph) -> list[str]:
     return [n for n, kind in graph.nodes(data="kind") if kind == "body"]
 
 
+#: Values derived from each graph object (never from its subgraph views, which share its attributes).
+_MEMOS: weakref.WeakKeyDictionary[nx.Graph, dict[Hashable, object]] = weakref.WeakKeyDictionary()
+
+
+def memo(graph: nx.Graph, key: Hashable, compute: Callable[[], T]) -> T:
+    """Return a value derived from a graph, computed once per graph object (a served graph never changes)."""
+    with _MEMO_LOCK:
+        found = _MEMOS.setdefault(graph, {})
+        if key in found:
+            return found[key]  # type: ignore[return-value]
+    value = compute()  # two threads may both compute it: the same value, so either is kept
+    with _MEMO_LOCK:
+        found[key] = value
+    return value
+
+
+def _theme_edges(graph: nx.Graph) -> dict[str | None, list[tuple[str, str]]]:
+    """Return the (DP, body) edges of each theme, and of all themes under None: one pass over the edges."""
+    edges: dict[str | None, list[tuple[str, str]]] = {None: []}
+    for u, v in graph.edges():
+        dp, body = (u, v) if graph.nodes[u]["kind"] == "dp" else (v, u)
+        edges[None].append((dp, body))
+        edges.setdefault(graph.nodes[dp]["theme"], []).append((dp, body))
+    return edges
+
+
 def apply_filters(graph: nx.Graph, filters: Filters) -> nx.Graph:
     """Return the subgraph a view's filters keep (a view on `graph`, not a copy); drop isolated nodes."""
     theme = filters.theme.upper() if filters.theme else None
-
-    def keep_edge(dp: str, body: str) -> bool:
-        if filters.level and filters.level not in graph.edges[dp, body]["levels"]:
-            return False
-        return not filters.body_type or graph.nodes[body]["body_type"] == filters.body_type
-
-    edges = []
-    for u, v in graph.edges():
-        dp, body = (u, v) if graph.nodes[u]["kind"] == "dp" else (v, u)
-        if (theme is None or graph.nodes[dp]["theme"] == theme) and keep_edge(dp, body):
-            edges.append((dp, body))
-    shared = Counter(body for _, body in edges)
-    edges = [(d, b) for d, b in edges if shared[b] >= filters.min_shared]
+    edges = memo(graph, "theme edges", lambda: _theme_edges(graph)).get(theme, [])
+    if filters.level:
+        edges = [(d, b) for d, b in edges if filters.level in graph.edges[d, b]["levels"]]
+    if filters.body_type:
+        edges = [(d, b) for d, b in edges if graph.nodes[b]["body_type"] == filters.body_type]
+    if filters.min_shared > 1:
+        shared = Counter(body for _, body in edges)
+        edges = [(d, b) for d, b in edges if shared[b] >= filters.min_shared]
     return graph.edge_subgraph(edges)
 
 
 def ego(graph: nx.Graph, center: str, radius: int = 1) -> nx.Graph:
-    """Return the ego network of a node (a DP or body) up to `radius` steps.
+    """Return the ego network of a node (a DP or body) up to `radius` steps, as a view on `graph`.
 
     Raises:
         ValueError: the node is not in the graph.
     """
     if center not in graph:
         raise ValueError(f"{center} is not in the network (no DP targets it, or it targets nothing)")
-    return nx.ego_graph(graph, center, radius=max(1, min(radius, 3)))
+    nodes, frontier = {center}, {center}
+    for _ in range(max(1, min(radius, 3))):  # breadth first; networkx's ego_graph copied 3,000 nodes for DWP
+        frontier = {m for n in frontier for m in graph.adj[n]} - nodes
+        nodes |= frontier
+    return graph.subgraph(nodes)
 
 
 def cap(graph: nx.Graph, limit: int, keep: Iterable[str] = ()) -> nx.Graph:
@@ -250,76 +277,6 @@ def cap(graph: nx.Graph, limit: int, keep: Iterable[str] = ()) -> nx.Graph:
     return sub.subgraph([n for n in sub if sub.degree(n) > 0 or n in pinned])
 
 
-_LAYOUTS: OrderedDict[tuple, dict[str, tuple[float, float]]] = OrderedDict()
-_LAYOUTS_LOCK = Lock()
-
-
-def layout(graph: nx.Graph, seed: int = 7, scale: float = 600.0,
-           iterations: int = 60) -> dict[str, tuple[float, float]]:
-    """Lay out a (small) graph on the server: seeded Fruchterman-Reingold, positions in pixels.
-
-    Pure Python (networkx's layouts need numpy): repulsion only between nodes in neighbouring
-    grid cells, so an iteration costs about O(nodes + edges); 300 nodes take 0.5-1 s, so the
-    last layouts are remembered (the same view asked again gets the same graph).
-    """
-    key = (seed, scale, iterations, frozenset(graph), frozenset(frozenset(e) for e in graph.edges()))
-    with _LAYOUTS_LOCK:
-        if key in _LAYOUTS:
-            _LAYOUTS.move_to_end(key)
-            return _LAYOUTS[key]
-    positions = _layout(graph, seed, scale, iterations)
-    with _LAYOUTS_LOCK:
-        _LAYOUTS[key] = positions
-        while len(_LAYOUTS) > 32:
-            _LAYOUTS.popitem(last=False)
-    return positions
-
-
-def _layout(graph: nx.Graph, seed: int, scale: float, iterations: int) -> dict[str, tuple[float, float]]:
-    nodes = sorted(graph)
-    if not nodes:
-        return {}
-    rng = random.Random(seed)
-    k = 1.0 / math.sqrt(len(nodes))
-    pos = {v: [rng.random(), rng.random()] for v in nodes}
-    edges = list(graph.edges())
-    step = 0.1
-    for _ in range(iterations):
-        disp = {v: [0.0, 0.0] for v in nodes}
-        grid: dict[tuple[int, int], list[str]] = {}
-        for v in nodes:
-            grid.setdefault((int(pos[v][0] // (2 * k)), int(pos[v][1] // (2 * k))), []).append(v)
-        for (gx, gy), members in grid.items():
-            near = [u for dx in (-1, 0, 1) for dy in (-1, 0, 1) for u in grid.get((gx + dx, gy + dy), ())]
-            for v in members:
-                (px, py), d = pos[v], disp[v]
-                for u in near:
-                    if u != v:
-                        dx, dy = px - pos[u][0], py - pos[u][1]
-                        force = k * k / (dx * dx + dy * dy or 1e-9)
-                        d[0] += dx * force
-                        d[1] += dy * force
-        for u, v in edges:
-            dx, dy = pos[u][0] - pos[v][0], pos[u][1] - pos[v][1]
-            force = math.hypot(dx, dy) / k
-            disp[u][0] -= dx * force
-            disp[u][1] -= dy * force
-            disp[v][0] += dx * force
-            disp[v][1] += dy * force
-        for v in nodes:
-            length = math.hypot(*disp[v])
-            if length:
-                move = min(length, step) / length
-                pos[v][0] += disp[v][0] * move
-                pos[v][1] += disp[v][1] * move
-        step = max(step * 0.95, 0.002)
-    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    factor = scale * min(2.0, math.sqrt(len(nodes)) / 4) / span
-    return {v: (round((p[0] - cx) * factor, 1), round((p[1] - cy) * factor, 1)) for v, p in pos.items()}
-
-
 def communities(graph: nx.Graph, seed: int = 7) -> dict[str, int]:
     """Return a community number for every node (Louvain, seeded; 0 is the largest community)."""
     if graph.number_of_edges() == 0:
@@ -332,6 +289,14 @@ Matrix = tuple[list[str], list[str], dict[tuple[str, str], list[str]]]
 
 
 def theme_body_matrix(graph: nx.Graph, limit: int = 40) -> Matrix:
+    """Count, for each body and theme, the DPs of the theme that target the body (once per graph and limit).
+
+    Returns (themes present, bodies most targeted across themes first, {(body, theme): DP IRIs}).
+    """
+    return memo(graph, ("matrix", limit), lambda: _theme_body_matrix(graph, limit))
+
+
+def _theme_body_matrix(graph: nx.Graph, limit: int) -> Matrix:
     """Count, for each body and theme, the DPs of the theme that target the body.
 
     Returns (themes present, bodies most targeted across themes first, {(body, theme): DP IRIs}).
@@ -404,8 +369,17 @@ def select(graph: nx.Graph, filters: Filters, center: str | None = None, radius:
     return ego(sub, center, radius)
 
 
+def body_choices(graph: nx.Graph) -> list[tuple[str, str]]:
+    """Return (label, IRI) of every body in the network, by label, once per graph (for a picker)."""
+    return memo(graph, "body choices", lambda: sorted((graph.nodes[n]["label"], n) for n in body_nodes(graph)))
+
+
 def filter_choices(graph: nx.Graph) -> dict[str, list[str]]:
-    """Return the values each filter can take in this graph (for the filter form)."""
+    """Return the values each filter can take in this graph (for the filter form), once per graph."""
+    return memo(graph, "filter choices", lambda: _filter_choices(graph))
+
+
+def _filter_choices(graph: nx.Graph) -> dict[str, list[str]]:
     levels = sorted({level for *_, ls in graph.edges(data="levels") for level in (ls or ())})
     types = sorted({t for _, t in graph.nodes(data="body_type") if t})
     themes = sorted({t for _, t in graph.nodes(data="theme") if t})

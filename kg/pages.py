@@ -202,6 +202,44 @@ def dp_view(store: Store, dp: str) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list: its items, its number (from 1), and whether pages follow."""
+
+    items: list
+    number: int
+    size: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        """Tell whether another page follows this one."""
+        return self.number * self.size < self.total
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of the page's first item in the whole list."""
+        return (self.number - 1) * self.size + 1 if self.items else 0
+
+
+def page_of(items: list, number: int, size: int = 100) -> Page:
+    """Return page `number` (from 1) of a list, `size` items a page (an empty page past the end)."""
+    number = max(1, number)
+    return Page(items[(number - 1) * size:number * size], number, size, len(items))
+
+
+#: How the DP list can be ordered: by name, or by the number of bodies targeted (most first).
+DP_ORDERS = {"name": lambda d: (str(d["label"]).lower(), str(d["iri"])),
+             "bodies": lambda d: (-int(d["bodies_targeted"]), str(d["label"]).lower(), str(d["iri"]))}
+
+
+@cached
+def dp_list(store: Store, theme: str | None = None, order: str = "name") -> list[dict[str, object]]:
+    """Return the DPs of a theme (or all), in one of `DP_ORDERS` (remembered per snapshot)."""
+    dps = [d for d in list_dps(store) if theme is None or theme in d["themes"]]  # type: ignore[operator]
+    return sorted(dps, key=DP_ORDERS[order])
+
+
 @cached
 def list_dps(store: Store) -> list[dict[str, object]]:
     """Return every DP with its themes, regions and the number of bodies it targets.

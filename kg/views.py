@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from importlib import resources
 
 from pyvis.network import Network
 
-from kg.network import Graph, cap, layout
+from kg.layout import layout
+from kg.network import Filters, Graph, cap, select
 
 #: Colours of DP nodes by theme, of body nodes, and of unreconciled bodies.
 THEME_COLOURS = {"A": "#1f77b4", "B": "#ff7f0e", "C": "#2ca02c", "D": "#d62728", "E": "#9467bd",
@@ -28,6 +32,10 @@ MAX_CAP = 2000
 #: vis-network files served from the installed pyvis package, and their media types.
 VIS_ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
 _VIS_DIR = "lib/vis-9.1.2"
+#: Views built lately, by graph and request: a served graph never changes, so neither do its views.
+_VIEWS: OrderedDict[tuple, tuple[weakref.ref, View]] = OrderedDict()
+_VIEWS_LOCK = threading.Lock()
+KEEP_VIEWS = 64
 
 
 @dataclass
@@ -144,6 +152,28 @@ def build_view(full: Graph, selected: Graph, title: str, limit: int = DEFAULT_CA
         notes.append(f"Showing {shown.number_of_nodes()} of {total} nodes (those with most links).")
     return View(title, net.nodes, net.edges, options, _legend(shown), shown.number_of_nodes(), total,
                 center, notes)
+
+
+def view_of(full: Graph, filters: Filters, title: str, limit: int = DEFAULT_CAP, center: str | None = None,
+            radius: int = 1) -> View:
+    """Select, cap, lay out and build a view of the network (`select` then `build_view`), or reuse the
+    one built for the same graph and request: the first costs up to 0.4 s at 5,000 DPs, a reuse nothing.
+
+    Raises:
+        ValueError: as `select`.
+    """
+    key = (id(full), filters, title, limit, center, radius)
+    with _VIEWS_LOCK:
+        found = _VIEWS.get(key)
+        if found is not None and found[0]() is full:
+            _VIEWS.move_to_end(key)
+            return found[1]
+    view = build_view(full, select(full, filters, center, radius), title, limit, center)
+    with _VIEWS_LOCK:
+        _VIEWS[key] = (weakref.ref(full), view)  # weak: an older snapshot's graph is not kept alive
+        while len(_VIEWS) > KEEP_VIEWS:
+            _VIEWS.popitem(last=False)
+    return view
 
 
 def vis_asset(name: str) -> tuple[bytes, str]:

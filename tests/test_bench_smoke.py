@@ -12,7 +12,8 @@ GROUPS = ("pages", "api", "rdf", "search", "partners", "network")
 TARGETS = {"ingest end to end", "service cold start", "body and DP pages p50", "their JSON p50", "search p50",
            "entity RDF (a page of its description) p50", "entity RDF largest answer",
            "partners p50", "network view ready in the browser", "SPARQL endpoint throughput vs rdflib-endpoint",
-           "service memory (peak PSS, all processes)"}
+           "service memory (peak PSS, all processes)", "every HTML page p50",
+           "SPARQL lookup over HTTP vs pyoxigraph in process"}
 
 
 def test_quick_benchmark_reports_every_measure(tmp_path: Path) -> None:

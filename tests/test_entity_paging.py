@@ -3,6 +3,8 @@ and every page can be followed (`Link: rel="next"`, `hydra:next`) to fetch them 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Graph, URIRef
 
@@ -71,3 +73,54 @@ def test_a_bad_page_number_is_refused(busy) -> None:
     assert client.get("/id/body/dwp.ttl?page=x").status_code == 400
     far = client.get("/id/body/dwp.ttl?page=999")
     assert far.status_code == 200 and "Link" not in far.headers  # the entity's own triples, no more links
+
+
+# ---- the DP list pages, sorts and filters (300 DPs: three pages and more) ----
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r'<tr><td><a href="/id/dp/([^"]+)"', html)
+
+
+def test_the_dp_list_is_paged_a_hundred_rows_at_a_time(busy) -> None:
+    client, _targeting = busy
+    everything = client.get("/api/dps").get_json()["dps"]
+    seen: list[str] = []
+    url = "/dps"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        rows = _listed(response.get_data(as_text=True))
+        assert 0 < len(rows) <= 100
+        seen += rows
+        link = response.headers.get("Link", "")
+        assert ('rel="next"' in link) == (len(seen) < len(everything))
+        url = re.search(r'<([^>]+)>; rel="next"', link).group(1) if 'rel="next"' in link else ""
+    assert sorted(seen) == sorted(d["slug"] for d in everything) and len(seen) == len(set(seen))
+
+
+def test_the_dp_list_sorts_by_bodies_and_filters_by_theme(busy) -> None:
+    client, _targeting = busy
+    everything = {d["slug"]: d for d in client.get("/api/dps").get_json()["dps"]}
+    most = _listed(client.get("/dps?sort=bodies").get_data(as_text=True))
+    counts = [everything[slug]["bodies_targeted"] for slug in most]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] == max(d["bodies_targeted"] for d in everything.values())
+    theme_d = _listed(client.get("/dps?theme=D").get_data(as_text=True))
+    assert theme_d and all("D" in everything[slug]["themes"] for slug in theme_d)
+    page2 = client.get("/dps?theme=D&sort=bodies&page=2")
+    assert page2.status_code == 200 and 'rel="prev"' in page2.headers["Link"]
+    assert "theme=D" in page2.headers["Link"] and "sort=bodies" in page2.headers["Link"]
+    for bad in ("/dps?page=0", "/dps?page=x", "/dps?sort=size", "/dps?theme=Z"):
+        response = client.get(bad)
+        assert response.status_code == 400, bad
+    assert _listed(client.get("/dps?page=99").get_data(as_text=True)) == []
+
+
+def test_pages_that_pick_a_dp_do_not_list_every_dp(busy) -> None:
+    client, _targeting = busy
+    for path in ("/partners", "/dps", "/network", "/network/matrix"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<option value=\"https://w3id.org/equal-kg/id/dp/" not in html, path  # no option per DP
+    dp = next(iter(client.get("/api/dps").get_json()["dps"]))
+    page = client.get("/partners?dp=" + dp["label"].replace(" ", "+")).get_data(as_text=True)
+    assert f'value="{dp["label"]}"' in page and "Partners for" in page

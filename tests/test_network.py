@@ -11,7 +11,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.network import Filters, apply_filters, build_graph, cap, communities, ego, layout, select, theme_body_matrix
+from kg.layout import layout
+from kg.network import Filters, apply_filters, build_graph, cap, communities, ego, select, theme_body_matrix
 from kg.views import build_view
 from tests.conftest import iri
 
@@ -195,3 +196,47 @@ def test_a_served_snapshot_gets_its_network_built_in_the_background(tmp_path: Pa
     assert app.test_client().get("/api/partners?dp=seem").status_code == 200
     assert time.perf_counter() - started < 5
     assert not cache.warm(app.extensions["kg_store"].current())  # built already: nothing started
+
+
+def test_ego_networks_are_views_with_networkx_nodes(graph) -> None:
+    for center in (iri("body", "dti"), iri("dp", "careworks")):
+        for radius in (1, 2, 3):
+            assert set(ego(graph, center, radius)) == set(nx.ego_graph(graph, center, radius=radius))
+
+
+def test_filtered_graphs_keep_the_edges_networkx_would(graph) -> None:
+    for filters in (Filters(), Filters(theme="D"), Filters(level="national"), Filters(min_shared=2),
+                    Filters(theme="A", body_type="government-department")):
+        expected = {(u, v) for u, v in graph.edges()
+                    if all(_passes(graph, filters, dp, body) for dp, body in [_ends(graph, u, v)])}
+        shared = {body: sum(1 for dp, b in map(lambda e: _ends(graph, *e), expected) if b == body)
+                  for _, body in map(lambda e: _ends(graph, *e), expected)}
+        expected = {e for e in expected if shared[_ends(graph, *e)[1]] >= filters.min_shared}
+        assert {frozenset(e) for e in apply_filters(graph, filters).edges()} == {frozenset(e) for e in expected}
+
+
+def _ends(graph, u: str, v: str) -> tuple[str, str]:
+    return (u, v) if graph.nodes[u]["kind"] == "dp" else (v, u)
+
+
+def _passes(graph, filters: Filters, dp: str, body: str) -> bool:
+    return ((filters.theme is None or graph.nodes[dp]["theme"] == filters.theme)
+            and (filters.level is None or filters.level in graph.edges[dp, body]["levels"])
+            and (filters.body_type is None or graph.nodes[body]["body_type"] == filters.body_type))
+
+
+def test_a_view_is_built_once_per_graph_and_request(graph) -> None:
+    from kg.views import view_of
+
+    first = view_of(graph, Filters(theme="D"), "Theme D")
+    assert view_of(graph, Filters(theme="D"), "Theme D") is first
+    assert view_of(graph, Filters(theme="D"), "Theme D", limit=20) is not first
+    assert view_of(graph.copy(), Filters(theme="D"), "Theme D") is not first  # another snapshot's graph
+
+
+def test_a_subgraph_view_gets_its_own_derived_values(graph) -> None:
+    from kg.network import filter_choices
+
+    whole = filter_choices(graph)
+    theme_d = apply_filters(graph, Filters(theme="D"))
+    assert filter_choices(theme_d)["themes"] == ["D"] != whole["themes"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 
 from kg.documents import COLUMNS, document_view
 from kg.entities import (
@@ -17,8 +17,21 @@ from kg.entities import (
 )
 from kg.export import FORMATS, export_graph
 from kg.namespaces import EQ, ID
-from kg.pages import BODY_PAGE_DPS, body_view, dp_view, list_bodies, list_dps, list_themes, theme_view
+from kg.pages import (
+    BODY_PAGE_DPS,
+    DP_ORDERS,
+    body_view,
+    dp_list,
+    dp_view,
+    list_bodies,
+    list_dps,
+    list_themes,
+    page_of,
+    theme_view,
+)
 
+#: Rows a page of a long list shows.
+LIST_PAGE = 100
 bp = Blueprint("entities", __name__)
 
 
@@ -73,9 +86,35 @@ def entity(path: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/dps")
-def dps() -> str:
-    """List every DP with its theme, region and how many bodies it targets."""
-    return render_template("index_dps.html", dps=list_dps(g.store))
+def dps() -> Response:
+    """List the DPs a hundred a page, with theme, region and bodies targeted; sort and filter by theme.
+
+    `?page=N`, `?sort=name|bodies`, `?theme=A`..`I`; the whole list is `/api/dps` (JSON or CSV).
+    """
+    theme = request.args.get("theme", "").strip().upper() or None
+    if theme is not None and (len(theme) != 1 or theme not in "ABCDEFGHI"):
+        abort(400, f"theme must be a letter A-I, not {theme!r}")
+    order = request.args.get("sort", "name")
+    if order not in DP_ORDERS:
+        abort(400, f"sort must be one of {', '.join(DP_ORDERS)}, not {order!r}")
+    page = page_of(dp_list(g.store, theme, order), _page_number(), LIST_PAGE)
+    params = {k: v for k, v in (("theme", theme), ("sort", order if order != "name" else None)) if v}
+    links = {rel: url_for("entities.dps", page=number, **params)
+             for rel, number, there in (("prev", page.number - 1, page.number > 1),
+                                        ("next", page.number + 1, page.has_next)) if there}
+    response = Response(render_template("index_dps.html", page=page, links=links, theme=theme, order=order,
+                                        orders=DP_ORDERS, total=len(list_dps(g.store))))
+    if links:
+        response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    return response
+
+
+def _page_number() -> int:
+    """Read `?page=N` (from 1); a bad value is the client's error."""
+    raw = request.args.get("page", "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, f"page must be a whole number from 1, not {raw!r}")
+    return int(raw)
 
 
 @bp.get("/bodies")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
 
 from kg.namespaces import entity_iri
-from kg.network import THEMES, Filters, GraphCache, filter_choices, select, serialise, theme_body_matrix
+from kg.network import THEMES, Filters, GraphCache, body_choices, filter_choices, select, serialise, theme_body_matrix
 from kg.partners import SCOPES, find_partners, partners_for_bodies, resolve_dp
 from kg.queries import resolve_body
-from kg.views import DEFAULT_CAP, VIS_ASSETS, build_view, vis_asset
+from kg.views import DEFAULT_CAP, VIS_ASSETS, view_of, vis_asset
 
 bp = Blueprint("network", __name__)
 DOWNLOADS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml", "json": "application/json"}
@@ -60,7 +61,7 @@ def _body_iri(slug: str) -> str:
 def _render(title: str, center: str | None = None, theme: str | None = None, radius: int = 1):  # type: ignore[no-untyped-def]
     graph = _graph()
     filters = _filters(theme)
-    view = build_view(graph, select(graph, filters, center, radius), title, _int("cap", DEFAULT_CAP), center)
+    view = view_of(graph, filters, title, _int("cap", DEFAULT_CAP), center, radius)
     downloads = {fmt: url_for("network.download", fmt=fmt, **_selection(center, radius, filters)) for fmt in DOWNLOADS}
     return render_template("network.html", view=view, filters=filters, choices=filter_choices(graph),
                            cap=_int("cap", DEFAULT_CAP), downloads=downloads, themes=THEMES,
@@ -129,10 +130,23 @@ def download(fmt: str):  # type: ignore[no-untyped-def]
 @bp.get("/network/matrix")
 def matrix():  # type: ignore[no-untyped-def]
     """Where themes meet: how many DPs of each theme target each body."""
-    themes, bodies, cells = theme_body_matrix(_graph(), _int("limit", 40))
     graph = _graph()
+    themes, bodies, cells = theme_body_matrix(graph, _int("limit", 40))
     peak = max((len(v) for v in cells.values()), default=1)
-    return render_template("matrix.html", themes=themes, bodies=bodies, cells=cells, graph=graph, peak=peak)
+    partners = url_for("network.partners_page")
+    rows = []
+    for body_iri in bodies:
+        slug = _slug(body_iri)
+        row = []
+        for theme_letter in themes:
+            dps = cells.get((body_iri, theme_letter), [])
+            tip = ", ".join(graph.nodes[d]["label"] for d in dps[:10])
+            tip += f" and {len(dps) - 10} more" if len(dps) > 10 else ""
+            heat = 0 if not dps else 1 + (5 * (len(dps) - 1)) // max(peak - 1, 1)
+            row.append((len(dps), heat, f"{partners}?body={quote(slug)}&theme={quote(theme_letter)}", tip))
+        rows.append((graph.nodes[body_iri]["label"], url_for("network.body", slug=slug), row,
+                     sum(1 for n, *_ in row if n)))
+    return render_template("matrix.html", themes=themes, rows=rows, peak=peak)
 
 
 @bp.get("/network/vis/<name>")
@@ -173,10 +187,7 @@ def _partners():  # type: ignore[no-untyped-def]
 def partners_page():  # type: ignore[no-untyped-def]
     """Find partners: pick a DP, or one or more bodies."""
     result = _partners()
-    graph = _graph()
-    dps = sorted((graph.nodes[n]["label"], n) for n in graph if graph.nodes[n]["kind"] == "dp")
-    bodies = sorted((graph.nodes[n]["label"], n) for n in graph if graph.nodes[n]["kind"] == "body")
-    return render_template("partners.html", result=result, dps=dps, bodies=bodies, scopes=SCOPES,
+    return render_template("partners.html", result=result, bodies=body_choices(_graph()), scopes=SCOPES,
                            args=request.args)
 
 
