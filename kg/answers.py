@@ -104,3 +104,17 @@ def with_truncated(body: bytes, results_format: str, truncated: bool) -> bytes:
     if results_format != "json":
         return body
     return body[:-1] + (b',"truncated":true}' if truncated else b',"truncated":false}')
+
+
+def iri_triples(triples: list[tuple[str, str, str]]) -> list[Any]:
+    """Return triples of IRIs (given as text) as engine triples, to serialise with an answer's own."""
+    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in triples]
+
+
+def rdf_document(triples: list[Any], fmt: str, prefixes: dict[str, str]) -> bytes:
+    """Serialise engine triples as Turtle (with the prefixes), N-Triples, or JSON-LD under a `@context`
+    of the prefixes (the engine's expanded form, as the whole-graph export writes it)."""
+    if fmt != "jsonld":
+        return graph_document(triples, fmt, prefixes)
+    context = json.dumps({"@context": prefixes}, ensure_ascii=False).encode()
+    return context[:-1] + b', "@graph": ' + ox.serialize(triples, format=ox.RdfFormat.JSON_LD) + b"}"

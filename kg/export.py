@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from rdflib import Graph
-
+from kg.answers import rdf_document
 from kg.namespaces import PREFIXES
 from kg.store import Store
 
@@ -54,19 +53,8 @@ def write_export(store: Store, fmt: str, output: BinaryIO) -> None:
     output.write(b"}\n")
 
 
-def export_graph(graph: Graph, fmt: str) -> bytes:
-    """Serialise a small rdflib graph (one entity's description) in an export format."""
-    if fmt == "jsonld":
-        return _jsonld(graph)
-    names = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig"}
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph.serialize(format=names[fmt]).encode("utf-8")
-
-
-def _jsonld(graph: Graph) -> bytes:
-    """Serialise as JSON-LD compacted with the published context (never fetched)."""
-    context = jsonld_context()
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    data = json.loads(text)
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+def export_triples(triples: list[Any], fmt: str) -> bytes:
+    """Serialise engine triples (one entity's description, `kg.entities.Description`) in an export
+    format: JSON-LD is the engine's expanded form under the published `@context`, as the whole
+    export's is (rdflib's compaction took 44 ms for the DWP's 2,500 triples, the engine 2)."""
+    return rdf_document(triples, fmt, jsonld_context() if fmt == "jsonld" else PREFIXES)

@@ -219,6 +219,13 @@ class RemoteStore(Store):
                 graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
+    def construct_triples(self, sparql: str) -> list[Any]:
+        """Run a CONSTRUCT query; return its distinct triples as pyoxigraph terms (see `Store.construct_triples`)."""
+        if query_form(sparql) != "graph":
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        with self._answer(sparql, "graph") as (triples, _):
+            return list(dict.fromkeys(triples))
+
     def _fetch(self, sparql: str, form: str, limit: int | None = None, params: list[tuple[str, str]] | None = None,
                prologue: str | None = None) -> tuple[Any, list[str], list[Any], bool]:
         """Run a query; return (ASK answer or None, variables, solutions or triples, cut by the engine)."""

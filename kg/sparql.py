@@ -228,7 +228,7 @@ def service_description(endpoint: str, graphs: list[str]) -> Graph:
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
-               Literal("The union of all named graphs.", lang="en")))
+               Literal("The merge of all named graphs: each triple once, however many graphs hold it.", lang="en")))
     for name in graphs:
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))

@@ -178,6 +178,15 @@ class Store:
                        to_rdflib(triple.object)))
         return graph
 
+    def construct_triples(self, sparql: str) -> list[Any]:
+        """Run a CONSTRUCT query; return its distinct triples as the engine's own (to serialise with
+        `kg.answers.rdf_document` without building rdflib terms)."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        with _query_errors():
+            return list(dict.fromkeys(result))
+
     def query_serialized(self, sparql: str, results_format: str = "json",
                          graph_format: str = "turtle") -> tuple[str, bytes]:
         """Run any query and serialise its answer; return (query form, bytes).

@@ -58,12 +58,18 @@ def test_every_dp_targeting_a_body_is_fetched_page_by_page(busy) -> None:
     assert found == targeting and pages >= 3
 
 
-def test_a_page_holds_the_entity_itself_and_the_sources_of_its_links(busy) -> None:
+def test_a_page_holds_the_entity_itself_and_its_links_sources_are_one_step_away(busy) -> None:
     client, _targeting = busy
     first = Graph().parse(data=client.get("/id/body/dwp.ttl").get_data(as_text=True), format="turtle")
     assert (URIRef(DWP), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), None) in first
-    statements = set(first.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#object"), URIRef(DWP)))
-    assert statements and all((st, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None) in first
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    dp = next(first.subjects(URIRef(EQ + "targets"), URIRef(DWP)))
+    # where the link was read is in the description of the DP it comes from: its facts' statements
+    described = Graph().parse(data=client.get(str(dp).replace("https://w3id.org/equal-kg", "") + ".ttl")
+                              .get_data(as_text=True), format="turtle")
+    statements = [st for st in described.subjects(URIRef(rdf + "subject"), dp)
+                  if (st, URIRef(rdf + "object"), URIRef(DWP)) in described]
+    assert statements and all((st, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None) in described
                               for st in statements)
 
 

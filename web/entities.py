@@ -15,7 +15,7 @@ from kg.entities import (
     jsonld_media_type,
     split_suffix,
 )
-from kg.export import FORMATS, export_graph
+from kg.export import FORMATS, export_triples
 from kg.namespaces import EQ, ID
 from kg.pages import (
     BODY_PAGE_DPS,
@@ -59,10 +59,10 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         if not page.isdigit() or int(page) < 1:
             abort(400, f"page={page!r}: a page is a number from 1")
         description = entity_graph(g.store, iri, int(page))
-        if not len(description.graph):
+        if not description.triples:
             abort(404, f"nothing is known about {iri}")
         mimetype = jsonld_media_type(request.headers.get("Accept")) if fmt == "jsonld" else FORMATS[fmt][0]
-        response = Response(export_graph(description.graph, fmt), mimetype=mimetype)
+        response = Response(export_triples(description.triples, fmt), mimetype=mimetype)
         if description.has_next:  # the next hundred triples pointing at the entity
             response.headers["Link"] = f'<{request.base_url}?page={description.page + 1}>; rel="next"'
         return response
