@@ -104,6 +104,34 @@ def sparql_phase(ours: str, baseline: str | None, sparql: dict[str, str], engine
         "ratio": round(ours_rps / base_rps, 2) if base_rps else None, "rounds": rounds}}
 
 
+def lookup_side_by_side(ours: str, store: Path, query: str, repeat: int) -> dict[str, object]:
+    """Time one SPARQL lookup over HTTP and in this process on the served snapshot, alternating.
+
+    In process is pyoxigraph on the same on-disk database, its answer read to the end (as the
+    baseline's engine timings do on an in-memory copy): the difference is what the endpoint adds.
+    """
+    import pyoxigraph as ox
+
+    snapshot = store / "snapshots" / (store / "current").read_text().strip() / "store"
+    engine = ox.Store.read_only(str(snapshot))
+    request = queries.sparql_request(report.LOOKUP, query)
+    over_http: list[float] = []
+    in_process: list[float] = []
+    rows = 0
+    for turn in range(repeat + 2):
+        seconds, status, size = timing.fetch(ours, request)
+        started = time.perf_counter()
+        rows = sum(1 for _ in engine.query(query))
+        spent = time.perf_counter() - started
+        if turn >= 2 and 200 <= status < 300:  # two warm-ups each
+            over_http.append(seconds * 1000)
+            in_process.append(spent * 1000)
+    del engine
+    http_p50, engine_p50 = statistics.median(over_http), statistics.median(in_process)
+    return {"query": report.LOOKUP, "rows": rows, "bytes": size, "http_p50_ms": round(http_p50, 2),
+            "in_process_p50_ms": round(engine_p50, 2), "ratio": round(http_p50 / engine_p50, 2)}
+
+
 def bench_size(size: int, seed: int, work: Path, plan: Plan, with_baseline: bool = True) -> dict[str, object]:
     """Measure everything at one corpus size (with or without the rdflib baseline); return the results."""
     log(f"{size} DPs: corpus")
@@ -185,7 +213,9 @@ def bench_size(size: int, seed: int, work: Path, plan: Plan, with_baseline: bool
                 log(f"{size} DPs: SPARQL endpoint, ours and rdflib-endpoint alternating")
                 phase = sparql_phase(ours, baseline if rival else None, sparql, engines["engines"], plan)
                 result["sparql"] = {"endpoint": phase["endpoint"], "engine": engines["engines"],
-                                    "skipped_on_baseline": phase["skipped_on_baseline"]}
+                                    "skipped_on_baseline": phase["skipped_on_baseline"],
+                                    "lookup": lookup_side_by_side(ours, store, sparql[report.LOOKUP],
+                                                                  plan.sparql_repeat * 3)}
                 watch.phase("SPARQL examples and throughput")
                 log(f"{size} DPs: HTTP throughput on the mix")
                 result["throughput"] = {"sparql": phase["throughput"], "mix": timing.throughput(
