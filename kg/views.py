@@ -133,18 +133,20 @@ def build_view(full: Graph, selected: Graph, title: str, limit: int = DEFAULT_CA
             x=[positions[n][0] for n in ids],
             y=[positions[n][1] for n in ids],
         )
+    number = {iri: n for n, iri in enumerate(ids)}  # edges name nodes by number: IRIs made 60% of a page
     for record in net.nodes:
-        attrs = full.nodes[record["id"]]
-        record.update(kind=attrs["kind"], theme=attrs.get("theme", ""), neighbours=full.degree(record["id"]),
-                      shown=shown.degree(record["id"]), fullLabel=attrs["label"])
-        if record["id"] == center:
+        iri = record["id"]
+        attrs = full.nodes[iri]
+        record.update(id=number[iri], iri=iri, kind=attrs["kind"], theme=attrs.get("theme", ""),
+                      neighbours=full.degree(iri), shown=shown.degree(iri), fullLabel=attrs["label"])
+        if iri == center:
             record.update(borderWidth=4, font={"size": 18, "bold": True})
-    net.edges = [{"from": u, "to": v, "color": "#9a9a9a", "width": 1,
+    net.edges = [{"from": number[u], "to": number[v],
                   "title": " / ".join(sorted(shown.edges[u, v].get("levels", ()))) or "level not stated"}
                  for u, v in sorted(shown.edges())]
     net.toggle_physics(False)
     options = json.loads(net.options.to_json())
-    options["edges"]["smooth"] = False
+    options["edges"].update(smooth=False, color="#9a9a9a", width=1)
     options["interaction"].update(hover=True, tooltipDelay=150, navigationButtons=False)
     options["nodes"] = {"font": {"size": 13, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}}
     notes = []

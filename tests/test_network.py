@@ -103,6 +103,9 @@ def test_view_records_are_plain_and_positioned(graph) -> None:
         assert isinstance(node["x"], float) and isinstance(node["title"], str) and node["size"] > 0
         assert "targets" in node["title"] or "targeted by" in node["title"]
     assert "cdn" not in json.dumps(view.data()).lower()
+    numbers = {node["id"]: node["iri"] for node in view.nodes}
+    assert sorted(numbers) == list(range(len(view.nodes))) and all(i in graph for i in numbers.values())
+    assert view.edges and all(graph.has_edge(numbers[e["from"]], numbers[e["to"]]) for e in view.edges)
 
 
 def test_network_pages(client) -> None:

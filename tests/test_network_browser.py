@@ -60,7 +60,8 @@ def test_hostile_names_render_as_text(browser, tmp_path) -> None:
                     }""")
                     assert "<img src=x onerror=alert 1 > Agency" in node
                     assert 'href="javascript:alert 2' in node
-                    hostile = iri("body", "img-src-x-onerror-alert-1-agency")
+                    hostile = page.evaluate("""iri => JSON.parse(document.getElementById('network-data').textContent)
+                        .nodes.find(n => n.iri === iri).id""", iri("body", "img-src-x-onerror-alert-1-agency"))
                     box = page.locator("#network").bounding_box()
                     spot = page.evaluate("id => window.equalKgNetwork.canvasToDOM("
                                          "window.equalKgNetwork.getPosition(id))", hostile)

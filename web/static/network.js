@@ -1,4 +1,5 @@
-/* Draw a network sent by the server (positions included, physics off); every title is plain text. */
+/* Draw a network sent by the server (positions included, physics off); every title is plain text.
+   Nodes are numbered (edges name them by number); each node's `iri` says what it is. */
 (function () {
   "use strict";
   var holder = document.getElementById("network");
@@ -46,7 +47,7 @@
   network.on("doubleClick", function (event) {
     if (!event.nodes.length) { return; }
     var params = keptFilters();
-    params.set("iri", event.nodes[0]);
+    params.set("iri", byId[event.nodes[0]].iri);
     window.location.href = "/network/ego?" + params.toString();
   });
   network.on("click", function (event) {
@@ -59,17 +60,17 @@
     text.textContent = node.plainTitle;
     details.appendChild(text);
     var list = document.createElement("ul");
-    var page = entityPath(node.id);
+    var page = entityPath(node.iri);
     if (page) { list.appendChild(document.createElement("li")).appendChild(link("Open its page", page)); }
     var params = keptFilters();
-    params.set("iri", node.id);
+    params.set("iri", node.iri);
     list.appendChild(document.createElement("li")).appendChild(link("Expand its network", "/network/ego?" + params));
     if (node.kind === "dp") {
       list.appendChild(document.createElement("li")).appendChild(
-        link("Find partners", "/partners?dp=" + encodeURIComponent(node.id)));
+        link("Find partners", "/partners?dp=" + encodeURIComponent(node.iri)));
     } else {
       list.appendChild(document.createElement("li")).appendChild(
-        link("DPs that could act together on it", "/partners?body=" + encodeURIComponent(node.id)));
+        link("DPs that could act together on it", "/partners?body=" + encodeURIComponent(node.iri)));
     }
     details.appendChild(list);
   });
