@@ -48,7 +48,7 @@ def read_facts(summary: Summary, layout: Layout, themes: dict[str, str]) -> None
         elif found.fact in ("partners", "lead"):
             summary.sections.append(cell)
             _partners(summary, found, cell)
-    lines = [(Cell(column="title", line=b.line, text=b.text), b.text) for b in layout.stray]
+    lines = [(Cell(column="line", line=b.line, text=b.text), b.text) for b in layout.stray]  # never the title's cell
     lines += [(cell, line) for cell in summary.sections if cell.column not in ("partners", "region", "field")
               for line in cell.text.split("\n")]
     if summary.theme is None:

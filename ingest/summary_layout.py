@@ -315,7 +315,8 @@ def find_title(blocks: list[Block]) -> int | None:
         if block.kind == "title" and not (_generic(block.text) or section_of(block.text)):
             return index
     for index, block in enumerate(blocks[:4]):
-        if block.kind not in ("paragraph", "heading") or _generic(block.text):
+        if (block.kind not in ("paragraph", "heading") or _generic(block.text) or MAIL_HEADER.match(block.text)
+                or _FORM_ENTRY.match(block.text)):
             continue
         if (is_short(block.text, 24) and section_of(block.text) is None and fact_of(block.text) is None
                 and field_at(blocks, index) is None):
@@ -327,23 +328,32 @@ def find_title(blocks: list[Block]) -> int | None:
 
 
 
+#: The header lines of an e-mail (a forwarded bulletin): who sent it and when, never a title.
+MAIL_HEADER = re.compile(r"(?:from|sent|to|cc|bcc|date|subject|reply-to|importance)\s*:", re.IGNORECASE)
+#: A form's numbered entry (`Claim number: 7 Claim period: ...`): what the page is, never a title.
+_FORM_ENTRY = re.compile(r"[^:]{1,30}:\s*\d")
 #: Words that say a line names a kind of page, not a DP (`Social Initiative` is a DP; `EQUAL summary` is not).
 _PAGE_WORDS = {"equal", "development", "partnership", "partnerships", "dp", "dps", "summary", "summaries", "page",
                "programme", "program", "profile", "case", "study", "directory", "news", "newsletter", "report",
                "evaluation", "bulletin", "press", "release", "section", "chapter", "archive", "archived", "welcome",
-               "home", "publication", "facts", "form", "round", "part"}
+               "home", "publication", "facts", "form", "round", "part", "fiche", "minutes", "poster", "record"}
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
            "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}
 #: Words a line that only says what the page is may hold: page words, months, and words of the programme.
 _GENERIC = _PAGE_WORDS | _MONTHS | {"gb", "uk", "the", "of", "and", "community", "initiative", "european", "social",
                                      "fund", "esf", "great", "britain", "england", "about", "us", "final", "for",
                                      "immediate", "pillar", "employability", "adaptability", "entrepreneurship",
-                                     "opportunities"}
+                                     "opportunities", "project", "information", "sheet", "claim", "progress",
+                                     "action", "common", "database", "ecdb", "ukgb"}
+
+
+#: A DP's programme reference (`UKgb-2I-004`, `UKgb 1A 12`): says which DP, never names it.
+_DP_REFERENCE = re.compile(r"\bUKgb[-\s]*\d[A-I][-\s]*\d+\b", re.IGNORECASE)
 
 
 def _generic(text: str) -> bool:
     """Tell whether a line names only the kind of page ('EQUAL Development Partnership summary') or a date."""
-    words = match_key(text).split()
+    words = match_key(_DP_REFERENCE.sub(" ", text)).split()
     if words and all(word in _MONTHS or word.isdigit() for word in words):
         return True
     return all(word in _GENERIC or word.isdigit() for word in words) and any(word in _PAGE_WORDS for word in words)

@@ -185,10 +185,14 @@ def split_title(text: str) -> tuple[str, list[str]] | None:
     ('SBS', ['Steps to Business Success'])
     >>> split_title("Equal Forum Development Partnership"), split_title("Open Gate Kent - Into work after prison")
     (('Equal Forum', []), ('Open Gate Kent', []))
+    >>> split_title("Minutes of the Tyne Steps Development Partnership Board")
+    ('Tyne Steps', [])
     """
     text = one_line(normalise_punctuation(text)).strip(" .:")
-    text = re.sub(r"^(?:welcome\s+to\s+)?(?:the\s+)?", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s+(?:DP|D\.P\.|Development\s+Partnership)(?:\s+summary)?$", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:welcome\s+to\s+)?(?:(?:draft\s+)?(?:minutes|notes)\s+of\s+)?(?:the\s+)?", "", text,
+                  flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:DP|D\.P\.|Development\s+Partnership)(?:\s+summary|\s+(?:partnership\s+|steering\s+|"
+                  r"management\s+)?(?:board|group|committee|meeting))?$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+summary$", "", text, flags=re.IGNORECASE)
     if not text or len(text.split()) > 24 or re.search(r"[.!?]$", text):
         return None
@@ -263,6 +267,8 @@ def _name_words(words: list[str], sentence_start: bool, named_after: str = "") -
             and not (len(words) > 1 and match_key(" ".join(words)) in named_after))):
         words = words[1:]
         sentence_start = False
+    if words and words[-1].lower() in ("the", "of", "a", "an", "and", "for", "to", "in", "on", "with"):
+        return ""  # `Purpose of the DP`: a phrase about the DP, not its name
     return " ".join(words)
 
 

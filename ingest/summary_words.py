@@ -118,8 +118,10 @@ def fact_of(label: str) -> str | None:
     ('partners', 'dates', 'theme')
     >>> fact_of("Our partners"), fact_of("Partnership information") is None, fact_of("Rural Partners") is None
     ('partners', True, True)
+    >>> fact_of("A4  Round"), fact_of("3.2 Lead partner")
+    ('round', 'lead')
     """
-    key = match_key(label.strip().rstrip(":"))
+    key = match_key(_ITEM_NUMBER.sub("", label.strip()).rstrip(":"))
     if key in FIELDS:
         return FIELDS[key]
     words_of = key.split()  # `Our partners`, `Partners in the DP`, `Members of the partnership`; not `Rural Partners`
@@ -128,6 +130,8 @@ def fact_of(label: str) -> str | None:
     return None
 
 
+#: A form item's number before its label (`A1  Name of ...`, `3.2 Lead partner`).
+_ITEM_NUMBER = re.compile(r"^(?:[A-Z]?\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z]\))\s+")
 #: First words of a label that introduces the partnership's list in other wordings.
 _LIST_OPENERS = frozenset({"our", "the", "its", "dp", "core", "main", "other", "key", "delivery", "strategic",
                            "list", "full", "all"})

@@ -21,9 +21,9 @@ from kg.store import Store
 DOCUMENTS = Path(__file__).parent / "documents"
 #: Folders of summaries, each with its expected readings.
 SUMMARY_SETS = {"pages": ["expected_text.json", "expected_rich.json"], "formats": ["expected.json"],
-                "pages2": ["expected.json"], "pages3": ["expected.json"]}
+                "pages2": ["expected.json"], "pages3": ["expected.json"], "pages4": ["expected.json"]}
 #: Sets written after the readers were first fitted, and tried on them only once written: the true test.
-BLIND_SETS = ("pages2", "pages3")
+BLIND_SETS = ("pages2", "pages3", "pages4")
 STRATEGIES = DOCUMENTS / "strategies"
 
 

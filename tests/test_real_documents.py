@@ -43,6 +43,23 @@ KNOWN_GAPS = {
     "merchant_steps_brochure.pdf": "a two-column brochure: partners in a box, aim after a pull quote",
     "nep_case_study.pdf": "a case study with a sidebar: the aim and half the partners are in the sidebar",
     "passport_to_practice_outcomes.pdf": "landscape tables: the aim is read from the summary box, not the intro",
+    # The third blind set (pages4), read once as it came (names 5 of 10 then; 10 of 10 after the fixes it showed).
+    "can_norfolk_project_page.md": "partners in a Markdown pipe table: 1 of 8 found",
+    "care_ladder_project_fiche.txt": "the lead partner's own abbreviation 'HCA' is linked to the Homes and "
+                                     "Communities Agency",
+    "home_ground_ebulletin.txt": "a forwarded e-mail bulletin: theme G, the aim and half the partners missed; the "
+                                 "forwarder's signature and the list footer give two bodies it does not mean",
+    "ironopolis_enterprise_claim_form.docx": "a claim form: the aim follows a guidance line; partners in a form "
+                                             "table are not read",
+    "lighthouse_annual_report_extract.pdf": "partners only in a logo wall; the aim is not found",
+    "medway_skills_shift_board_minutes.pdf": "board minutes: the aim is an agenda item, partners are the people "
+                                             "present; 'DTA' (a partner) and 'DH' (initials) linked to bodies",
+    "open_road_conference_poster.pdf": "a three-column poster: aim and partners interleaved with other columns",
+    "pont_bilingual_summary.docx": "an English/Welsh two-column table: partners read as 'Partneriaid'",
+    "weaving_futures_cms_page.html": "nested layout tables: the aim and the partners are not found",
+    "welcome_works_database_record.html": "a database record: the round in 'Call for proposals', the aim, two "
+                                          "bodies it does not mean (Scottish Refugee Council, a public employment "
+                                          "service)",
 }
 
 
@@ -51,6 +68,7 @@ ALIAS_GAPS = {
     "crew_press_release.html": "the expansion is given only in the press release's notes to editors",
     "estuary_works_archived.html": "the DP is read as 'Estuary Works Essex', so 'Estuary Works' is its name's prefix",
     "nep_case_study.pdf": "the expansion is in the sidebar of a two-column page, whose lines the PDF interleaves",
+    "pont_bilingual_summary.docx": "the Welsh name, in the right-hand column of a bilingual table",
 }
 
 

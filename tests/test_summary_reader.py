@@ -85,3 +85,21 @@ def test_title_names_that_look_like_labels_or_page_words(name: str) -> None:
     summary = read_summary("p.txt", f"{name}\nDescription\nPartners\nWe helped people in Leeds back into work.\n"
                                     "The objectives of the Partnership were to:\n- train\n- place\nRound\n2\n")
     assert summary.dp_name == name and summary.name_source == "title"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # what the page is, not a DP: a fiche's heading, a form's entry, a database banner with the DP reference
+    ("DEVELOPMENT PARTNERSHIP PROJECT FICHE\n\nDP NAME\nTyne Steps\n\nTHEME\nE\n\nAIM\nThe aim was to help carers.\n",
+     "Tyne Steps"),
+    ("ACTION 2 CLAIM AND PROGRESS REPORT\nClaim number: 7 Claim period: 1 January to 31 March\n\n"
+     "A1  Name of Development Partnership: Tyne Steps\nA4  Round: 2\n\nThe aim was to help carers.\n", "Tyne Steps"),
+    ("EQUAL - Common Database - DP record UKgb-2E-017\n\nDP name: Tyne Steps\nTheme: E\n\n"
+     "The aim was to help carers.\n", "Tyne Steps"),
+    # an e-mail's header lines never title it; minutes are of a DP's board
+    ("From: Ackroyd, Dave\nSent: 21 March 2006 09:14\nSubject: FW: bulletin\n\nThe Tyne Steps DP helps carers. "
+     "The Tyne Steps DP is in theme E.\n", "Tyne Steps"),
+    ("Minutes of the Tyne Steps Development Partnership Board\n\nPurpose of the DP: to help carers.\n"
+     "Present: the partners.\n", "Tyne Steps"),
+])
+def test_titles_that_say_what_the_page_is_give_way_to_the_name(text: str, name: str) -> None:
+    assert read_summary("page.txt", text).dp_name == name
