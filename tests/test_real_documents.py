@@ -44,7 +44,6 @@ KNOWN_GAPS = {
     "nep_case_study.pdf": "a case study with a sidebar: the aim and half the partners are in the sidebar",
     "passport_to_practice_outcomes.pdf": "landscape tables: the aim is read from the summary box, not the intro",
     # The third blind set (pages4), read once as it came (names 5 of 10 then; 10 of 10 after the fixes it showed).
-    "can_norfolk_project_page.md": "partners in a Markdown pipe table: 1 of 8 found",
     "care_ladder_project_fiche.txt": "the lead partner's own abbreviation 'HCA' is linked to the Homes and "
                                      "Communities Agency",
     "home_ground_ebulletin.txt": "a forwarded e-mail bulletin: theme G, the aim and half the partners missed; the "

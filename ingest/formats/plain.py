@@ -1,10 +1,10 @@
 """Read plain text (.txt, copied web pages, tab-separated exports) and Markdown into blocks.
 
 Each line is a block: bullets and numbered lines are list items, other lines paragraphs;
-Markdown `#` lines are headings (the first `# ` the title). From the first line with two tabs
-on, up to the last line holding a tab, the lines form a table, one row per line, as word
-processors export tables; lines after it are text again. Line numbers
-are the file's own, and the file's text is what is stored.
+Markdown `#` lines are headings (the first `# ` the title), Markdown pipe tables are tables.
+From the first line with two tabs on, up to the last line holding a tab, the lines form a
+table, one row per line, as word processors export tables; lines after it are text again.
+Line numbers are the file's own, and the file's text is what is stored.
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ def read_plain(text: str, markdown: bool = False) -> list[Block]:
     table_at = next((i for i, line in enumerate(lines) if line.count("\t") >= 2), None)
     table_end = max((i for i, line in enumerate(lines) if "\t" in line), default=-1) + 1
     titled = False
-    outside = [(n, line) for n, line in enumerate(lines, start=1) if table_at is None or not table_at < n <= table_end]
+    piped = _pipe_tables(lines) if markdown else []
+    in_pipes = {row.line for table in piped for row in table.rows} | {table.line + 1 for table in piped}
+    outside = [(n, line) for n, line in enumerate(lines, start=1) if n not in in_pipes
+               and (table_at is None or not table_at < n <= table_end)]
+    blocks.extend(piped)
     for number, line in unwrap(outside):
         if not line.strip():
             continue
@@ -54,8 +58,34 @@ def read_plain(text: str, markdown: bool = False) -> list[Block]:
         rows = tuple(TableRow(tuple(line.split("\t")), line=number)
                      for number, line in enumerate(lines[table_at:table_end], start=table_at + 1) if line.strip())
         blocks.append(Block("table", line=table_at + 1, rows=rows))
-        blocks.sort(key=lambda block: block.line)
+    blocks.sort(key=lambda block: block.line)
     return blocks
+
+
+#: A Markdown table's separator row (`|---|:---:|`), under its header row.
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _pipe_tables(lines: list[str]) -> list[Block]:
+    """Read Markdown pipe tables: a header row, a separator row, then rows while lines hold a `|`.
+
+    >>> [[r.cells for r in t.rows] for t in _pipe_tables(["| Organisation | Role |", "|---|---|", "| NCC | Lead |"])]
+    [[('Organisation', 'Role'), ('NCC', 'Lead')]]
+    """
+    tables: list[Block] = []
+    index = 0
+    while index + 1 < len(lines):
+        if "|" in lines[index] and _PIPE_SEPARATOR.match(lines[index + 1]) and "-" in lines[index + 1]:
+            end = index + 2
+            while end < len(lines) and "|" in lines[end] and lines[end].strip():
+                end += 1
+            rows = tuple(TableRow(tuple(cell.strip() for cell in line.strip().strip("|").split("|")), line=number + 1)
+                         for number, line in [(index, lines[index]), *((n, lines[n]) for n in range(index + 2, end))])
+            tables.append(Block("table", line=index + 1, rows=rows))
+            index = end
+        else:
+            index += 1
+    return tables
 
 
 #: A page number left in text copied from a printed page (`- 3 -`, `Page 3 of 9`, `3`).
