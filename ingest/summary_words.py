@@ -45,7 +45,7 @@ FIELDS: dict[str, str] = {}
 for _fact, _labels in {
     "theme": ["theme", "equal theme", "theme and sub theme", "thematic field", "sub theme", "theme area",
               "equal theme area", "thematic area"],
-    "round": ["round", "equal round", "funding round"],
+    "round": ["round", "equal round", "funding round", "call for proposals", "call", "equal call"],
     "region": ["region", "regions", "location", "geographical coverage", "area covered", "geographical area",
                "area", "where", "region covered", "regional coverage"],
     "lead": ["lead partner", "lead organisation", "lead organization", "lead body", "managing partner",

@@ -56,9 +56,8 @@ KNOWN_GAPS = {
     "open_road_conference_poster.pdf": "a three-column poster: aim and partners interleaved with other columns",
     "pont_bilingual_summary.docx": "an English/Welsh two-column table: partners read as 'Partneriaid'",
     "weaving_futures_cms_page.html": "nested layout tables: the aim and the partners are not found",
-    "welcome_works_database_record.html": "a database record: the round in 'Call for proposals', the aim, two "
-                                          "bodies it does not mean (Scottish Refugee Council, a public employment "
-                                          "service)",
+    "welcome_works_database_record.html": "a database record: the aim (its 'Objectives'), two bodies it does not "
+                                          "mean (Scottish Refugee Council, a public employment service)",
 }
 
 
