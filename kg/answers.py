@@ -14,7 +14,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: A literal with no language and this datatype is a plain string (RDF 1.1).
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: RDF serialisation formats by the names users give them.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -45,7 +46,7 @@ def json_term(term: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
+        elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
@@ -79,7 +80,7 @@ def results_document(boolean: bool | None, variables: list[str], solutions: list
 
 
 def rows_at_most(body: bytes, results_format: str) -> int:
-    """Return an upper bound of the rows in an engine's serialised SELECT answer, in microseconds.
+    """Return an upper bound of the rows in an engine's serialised SELECT answer, without parsing it.
 
     Counts row separators; a literal holding one only makes the bound larger (`exact_rows` then tells).
     """
@@ -116,5 +117,10 @@ def rdf_document(triples: list[Any], fmt: str, prefixes: dict[str, str]) -> byte
     of the prefixes (the engine's expanded form, as the whole-graph export writes it)."""
     if fmt != "jsonld":
         return graph_document(triples, fmt, prefixes)
-    context = json.dumps({"@context": prefixes}, ensure_ascii=False).encode()
-    return context[:-1] + b', "@graph": ' + ox.serialize(triples, format=ox.RdfFormat.JSON_LD) + b"}"
+    return jsonld_head(prefixes) + ox.serialize(triples, format=ox.RdfFormat.JSON_LD) + b"}\n"
+
+
+def jsonld_head(context: dict[str, str]) -> bytes:
+    """Return the opening of a JSON-LD document whose `@graph` the engine writes next (then `}`)."""
+    return b'{"@context": ' + json.dumps(context, ensure_ascii=False).encode() + b',\n"@graph": '
+

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any, BinaryIO
 
-from kg.answers import rdf_document
+from kg.answers import jsonld_head, rdf_document
 from kg.namespaces import PREFIXES
 from kg.store import Store
 
@@ -48,7 +47,7 @@ def write_export(store: Store, fmt: str, output: BinaryIO) -> None:
     if fmt != "jsonld":
         store.dump_to(output, fmt)
         return
-    output.write(b'{"@context": ' + json.dumps(jsonld_context()).encode() + b',\n"@graph": ')
+    output.write(jsonld_head(jsonld_context()))
     store.dump_to(output, "jsonld")
     output.write(b"}\n")
 

@@ -4,7 +4,7 @@
 and Update protocols (`kg.sparql_client`). What it relies on from the engine:
 - the default graph of a query without FROM is the merge of the named graphs, each triple once.
   Fuseki's `unionDefaultGraph` and GraphDB's default graph are; Virtuoso's union repeats a triple
-  once per graph, so on Virtuoso the store keeps the merge in a graph of its own (`MERGE`),
+  once per graph, so on Virtuoso the store keeps the merge in a graph of its own (`kg.namespaces.MERGE_GRAPH`),
   updated with every write, and queries it as the default graph (a `define input:` pragma);
   `GRAPH ?g` there still ranges over every graph of the engine, the merge graph included;
 - the store's own graphs are the named graphs under `https://w3id.org/equal-kg/` (the engine's
@@ -56,8 +56,6 @@ OP_TRIPLES = 1000
 REQUEST_BYTES = 2_000_000
 #: Graphs being written in several requests live here until they are moved into place.
 STAGING = "urn:equal-kg:staging:"
-#: On Virtuoso, the graph holding the merge of the store's graphs: the default graph of queries.
-MERGE = MERGE_GRAPH
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _JSON = ox.QueryResultsFormat.JSON
 _BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
@@ -377,16 +375,16 @@ class RemoteStore(Store):
         (opened read-only, such a store is read as Virtuoso's union until it is opened for writing)."""
         if not self.is_virtuoso:
             return
-        has_merge = self.ask(f"ASK {{ GRAPH <{MERGE}> {{ ?s ?p ?o }} }}")
+        has_merge = self.ask(f"ASK {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }}")
         if not has_merge and self.graphs():
             if self.read_only:
                 log.warning("%s has no merge graph <%s> yet: queries repeat triples stated in several "
-                            "documents until the store is opened for writing", self.location, MERGE)
+                            "documents until the store is opened for writing", self.location, MERGE_GRAPH)
                 return
-            log.info("building the merge graph <%s> of %s (once)", MERGE, self.location)
-            self._update(f"INSERT {{ GRAPH <{MERGE}> {{ ?s ?p ?o }} }} "
+            log.info("building the merge graph <%s> of %s (once)", MERGE_GRAPH, self.location)
+            self._update(f"INSERT {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }} "
                          f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}")
-        self.merge_graph = MERGE
+        self.merge_graph = MERGE_GRAPH
 
     def check(self) -> None:
         """Check that the engine answers and that its default graph is the union of the named graphs.

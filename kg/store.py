@@ -29,6 +29,7 @@ from kg import ntriples
 from kg.answers import (
     RDF_FORMATS,
     RESULT_FORMATS,
+    XSD_STRING,
     exact_rows,
     graph_document,
     results_document,
@@ -38,7 +39,6 @@ from kg.answers import (
 from kg.leases import lease_snapshot
 from kg.namespaces import CURATED_GRAPH, EQ, PREFIXES, sparql_prefixes
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 log = logging.getLogger(__name__)
 
 
@@ -59,7 +59,7 @@ def to_rdflib(term: Any) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
+        if term.datatype.value == XSD_STRING:
             return Literal(term.value)  # a plain literal is an xsd:string in RDF 1.1
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")

@@ -21,8 +21,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from kg.namespaces import EQ
-from kg.remote import MERGE, RemoteStore
+from kg.namespaces import EQ, MERGE_GRAPH
+from kg.remote import RemoteStore
 from kg.settings import Settings
 from kg.sparql import execute
 from kg.store import Store, open_store
@@ -193,17 +193,17 @@ def test_a_database_from_before_the_merge_is_read_as_a_union_then_merged(tmp_pat
 
 def test_virtuoso_keeps_the_merge_in_its_own_graph(virtuoso_url: str) -> None:
     with open_store(virtuoso_url, settings=Settings.from_env(settings_for(virtuoso_url))) as store:
-        assert isinstance(store, RemoteStore) and store.merge_graph == MERGE
+        assert isinstance(store, RemoteStore) and store.merge_graph == MERGE_GRAPH
         store.replace_graph(G1, _document(DP))
         store.replace_graph(G2, _document(DP))
         try:
-            assert MERGE not in store.graphs()
+            assert MERGE_GRAPH not in store.graphs()
             assert sorted({graph for _, _, _, graph in store.quads() if graph in (G1, G2)}) == [G1, G2]
             assert _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{DP[0]}> a ?t }}") == 1
         finally:
             store.remove_graph(G1)
             store.remove_graph(G2)
-        assert not store.ask(f"ASK {{ GRAPH <{MERGE}> {{ <{DP[0]}> ?p ?o }} }}")
+        assert not store.ask(f"ASK {{ GRAPH <{MERGE_GRAPH}> {{ <{DP[0]}> ?p ?o }} }}")
 
 
 # ---- over HTTP and on the command line, on the sample corpus and the test documents ----

@@ -55,10 +55,7 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         abort(406, "none of the media types asked for in Accept can be served here; an entity is served as "
                    + ", ".join(entity_media_types()))
     if fmt != "html":
-        page = request.args.get("page", "1")
-        if not page.isdigit() or int(page) < 1:
-            abort(400, f"page={page!r}: a page is a number from 1")
-        description = entity_graph(g.store, iri, int(page))
+        description = entity_graph(g.store, iri, _page_number())
         if not description.triples:
             abort(404, f"nothing is known about {iri}")
         mimetype = jsonld_media_type(request.headers.get("Accept")) if fmt == "jsonld" else FORMATS[fmt][0]
