@@ -3,7 +3,7 @@
 Both corpora come from `kg generate N --layout pages` with the same seed: the same DPs, pages and
 strategies, written once as text and once as a mix of saved web pages, Word files and PDFs. Each
 is ingested by `kg ingest` (a subprocess, into a fresh snapshot root, with its search index), in
-turns, and what was read is scored against the ground truth (`ingest.generate_check`). The ratio
+turns, and what was read is scored against the ground truth (`ingest.synthetic.check`). The ratio
 of the two ingest times is the figure to read; absolute times vary with the machine's load.
 
     python bench/formats.py --size 1000 --seed 1 --runs 2 [--work DIR] [--json results-formats.json]
@@ -51,8 +51,8 @@ def ingest(corpus: Path, store: Path) -> float:
 
 def score(corpus: Path, store: Path) -> dict[str, object]:
     """Score what the store read against the corpus's manifest."""
-    from ingest.generate_check import score_corpus
-    from kg.storage import open_reader
+    from ingest.synthetic.check import score_corpus
+    from kg.store.opening import open_reader
 
     with open_reader(str(store)) as opened:
         return score_corpus(opened, json.loads((corpus / "manifest.json").read_text())).as_dict()

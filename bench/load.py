@@ -1,7 +1,7 @@
 """Load test on loopback: N concurrent clients for a while over search, pages, the JSON API and SPARQL.
 
 Not part of pytest. Each client loops over a mix of requests (search page, entity pages, the body
-API, the example SPARQL queries of `kg.examples`); one more client sends a pathological query every
+API, the example SPARQL queries of `kg.sparql.examples`); one more client sends a pathological query every
 few seconds, which the server must stop (503) within its timeout plus one second. Prints a table
 and writes JSON: requests, errors, status counts and p50/p95/p99 latency per kind.
 
@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.examples import EXAMPLES  # noqa: E402
+from kg.sparql.examples import EXAMPLES  # noqa: E402
 
 #: Queries the server must stop: cross products, an alternative-path closure, a huge ORDER BY, a long COUNT.
 PATHOLOGICAL = (

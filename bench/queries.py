@@ -1,6 +1,6 @@
 """What the benchmark asks: SPARQL queries (the editor's examples and three engine probes) and HTTP requests.
 
-The examples come from kg/examples.py unchanged, except that `dp:seem` (a DP of the sample
+The examples come from kg/sparql/examples.py unchanged, except that `dp:seem` (a DP of the sample
 corpus) is replaced by a DP of the benchmarked corpus, so every example returns rows.
 """
 
@@ -12,7 +12,7 @@ import urllib.request
 
 from timing import Request
 
-from kg.examples import EXAMPLES, prefix_block
+from kg.sparql.examples import EXAMPLES, prefix_block
 
 SPARQL_JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"

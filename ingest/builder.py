@@ -18,7 +18,7 @@ from ingest.built_graph import document_graph
 from ingest.linker import Link, Linker
 from ingest.records import Cell, Mention, Strategy, StrategySection, Summary
 from ingest.text import match_key, one_line, without_contact_details
-from kg.namespaces import EQ, ID, ORG, entity_iri, slugify, theme_iri
+from kg.rdf.namespaces import EQ, ID, ORG, entity_iri, slugify, theme_iri
 
 _ROW_TEXT = {"WHAT": EQ.what, "WHO": EQ.who, "WHEN": EQ.when, "HOW": EQ.how, "WHY": EQ.why,
              "DPS": EQ.dpsText}

@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 
-from kg.namespaces import PREFIXES
+from kg.rdf.namespaces import PREFIXES
 
 Triple = tuple[Any, Any, Any]
 

@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ingest.text import match_key
-from kg.namespaces import EQ
+from kg.rdf.namespaces import EQ
 
 #: How a label was matched, from most to least trusted.
 HOW_RANK = {"label": 0, "abbreviation": 1, "alias": 2, "typo": 3}
@@ -126,7 +126,9 @@ class NameIndex:
 
 
 def within_one_edit(a: str, b: str) -> bool:
-    """Tell whether `edit_distance(a, b) <= 1`, in one pass (fuzzy matching asks this of every key).
+    """Tell whether a and b are at most one edit apart, in one pass (fuzzy matching asks this of every key).
+
+    The same as `kg.search.query.edit_distance(a, b) <= 1`, without filling a table.
 
     >>> within_one_edit("opdm", "odpm"), within_one_edit("dti", "dwp"), within_one_edit("lsc", "lscs")
     (True, False, True)
@@ -146,25 +148,6 @@ def within_one_edit(a: str, b: str) -> bool:
         return True
     return (start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
             and a[start + 2:] == b[start + 2:])  # two neighbours swapped
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count as one edit).
-
-    >>> edit_distance("opdm", "odpm"), edit_distance("cfdi", "cdfi"), edit_distance("dti", "dwp")
-    (1, 1, 2)
-    """
-    previous2: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 @dataclass

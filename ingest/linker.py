@@ -15,7 +15,7 @@ from functools import lru_cache
 from ingest.gazetteer import Entry, Found, Gazetteer, NameIndex
 from ingest.summary_reader import clean_dp_name
 from ingest.text import match_key
-from kg.namespaces import entity_iri, slugify
+from kg.rdf.namespaces import entity_iri, slugify
 
 _TOKEN = re.compile(r"[^\s/]+")
 _ACRONYM = re.compile(r"^[A-Z0-9&\-]*[A-Z][A-Z0-9&\-]*\*?[.,;:]?$")

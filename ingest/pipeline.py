@@ -24,9 +24,9 @@ from ingest.records import Strategy, Summary
 from ingest.report import Reading, reading_of
 from ingest.strategy_reader import is_strategy, read_strategy_blocks
 from ingest.summary_reader import read_summary_blocks
-from kg.namespaces import document_iri, slugify
-from kg.reference import reference_digest, reference_graph
-from kg.store import Store, ensure_reference
+from kg.rdf.namespaces import document_iri, slugify
+from kg.rdf.reference import reference_digest, reference_graph
+from kg.store.base import Store, ensure_reference
 
 #: Triples written to the store at once (whole documents): a batch is one transaction, or one bulk
 #: load into a snapshot; bounded so that memory stays flat however large the corpus.

@@ -1,7 +1,9 @@
-"""equal-kg core: vocabulary, store, named queries, export and validation.
+"""equal-kg core: the graph's terms, its store, and every question asked of it.
 
-This package never imports Flask or the ingest layer: the web app and the CLI
-are built on top of it (see DESIGN.md section 5).
+Sub-packages in layers (docs/architecture.md): `kg.errors`, `kg.settings` and `kg.memory` at the
+bottom; `kg.rdf` (terms and text); `kg.store` (engines, snapshots, export); `kg.read` (named
+queries and read models); `kg.sparql`, `kg.search` and `kg.network` on top. This package never
+imports Flask or the ingest layer: the web app and the CLI are built on top of it.
 """
 
 __version__ = "0.1.0"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_paths, sample_corpus
-from kg.store import Store, open_store
+from kg.store.base import Store
+from kg.store.opening import open_store
 
 DOCUMENTS = Path(__file__).parent / "documents"
 GOOD_DOCUMENTS = sorted(p for p in DOCUMENTS.glob("*.txt")
@@ -36,8 +37,8 @@ def build_sample_store(path: Path) -> Path:
 
 def build_sample_root(path: Path) -> Path:
     """Ingest the sample corpus and the test documents into a snapshot root, with its search index."""
-    from kg.search import SearchIndex
-    from kg.storage import writing
+    from kg.search.service import SearchIndex
+    from kg.store.opening import writing
 
     with writing(str(path)) as opened:
         result = ingest_paths(opened, [sample_corpus(), *GOOD_DOCUMENTS])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.pipeline import document_for
 from ingest.text import match_key
-from kg.store import Store
+from kg.store.base import Store
 
 DOCUMENTS = Path(__file__).parent / "documents"
 #: Folders of summaries, each with its expected readings.

@@ -13,7 +13,7 @@ import pytest
 from ingest.formats import read_documents, sniff
 from ingest.formats.isolated import ReadLimits
 from ingest.pipeline import ingest_paths, sample_corpus
-from kg.store import Store
+from kg.store.base import Store
 
 
 def one_page_pdf(content: bytes) -> bytes:

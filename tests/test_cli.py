@@ -14,7 +14,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.storage import open_reader
+from kg.store.opening import open_reader
 from tests.conftest import DOCUMENTS, iri
 
 

@@ -21,11 +21,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from kg.namespaces import EQ, MERGE_GRAPH
-from kg.remote import RemoteStore
+from kg.rdf.namespaces import EQ, MERGE_GRAPH
 from kg.settings import Settings
-from kg.sparql import execute
-from kg.store import Store, open_store
+from kg.sparql.protocol import execute
+from kg.store.base import Store
+from kg.store.opening import open_store
+from kg.store.remote import RemoteStore
 from tests.conftest import iri
 from tests.virtuoso import settings_for
 
@@ -152,7 +153,7 @@ def test_exports_and_counts_hold_the_documents_not_the_merge(store: Store) -> No
 
 
 def test_a_snapshot_written_in_bulk_keeps_the_merge(tmp_path: Path) -> None:
-    from kg.snapshots import SnapshotRoot
+    from kg.store.snapshots import SnapshotRoot
 
     root = SnapshotRoot(tmp_path / "root")
     with root.writer() as store:

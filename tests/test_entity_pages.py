@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
-from kg.entities import entity_graph
+from kg.read.entities import entity_graph
 from tests.conftest import iri
 
 EQ = "https://w3id.org/equal-kg/ns#"
@@ -225,11 +225,11 @@ def test_index_pages(client) -> None:
 
 
 def test_published_context_file_matches_the_code() -> None:
-    from kg.export import jsonld_context
-    from kg.reference import ontology_path
+    from kg.rdf.reference import ontology_path
+    from kg.store.export import jsonld_context
 
     shipped = json.loads(ontology_path("context.jsonld").read_text(encoding="utf-8"))
-    assert shipped == {"@context": jsonld_context()}, "regenerate ontology/context.jsonld from kg.export"
+    assert shipped == {"@context": jsonld_context()}, "regenerate ontology/context.jsonld from kg.store.export"
 
 
 @pytest.mark.parametrize(("accept", "media"), [

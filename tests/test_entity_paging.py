@@ -8,11 +8,11 @@ import re
 import pytest
 from rdflib import Graph, URIRef
 
-from ingest.generate import generate_corpus
 from ingest.pipeline import ingest_paths
-from kg.entities import INVERSE_PAGE
+from ingest.synthetic.corpus import generate_corpus
+from kg.read.entities import INVERSE_PAGE
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store.opening import open_store
 from web.app import create_app
 
 EQ = "https://w3id.org/equal-kg/ns#"

@@ -77,7 +77,7 @@ def test_export_page_links_every_download(client) -> None:
 
 
 def test_published_context_is_served_and_matches_the_shipped_file(client) -> None:
-    from kg.reference import ontology_path
+    from kg.rdf.reference import ontology_path
 
     response = client.get("/ns/context.jsonld")
     assert response.mimetype == "application/ld+json"

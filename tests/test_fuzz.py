@@ -28,7 +28,7 @@ from ingest.source import decode
 from ingest.strategy_reader import is_strategy, read_strategy
 from ingest.summary_reader import read_summary
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store.opening import open_store
 from tests.hostile_inputs import http
 
 #: Examples per test; the sum is the number of generated cases.

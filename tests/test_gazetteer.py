@@ -9,8 +9,8 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ingest.text import match_key
-from kg.namespaces import EQ, ORG, SCHEMA
-from kg.reference import reference_graph
+from kg.rdf.namespaces import EQ, ORG, SCHEMA
+from kg.rdf.reference import reference_graph
 from tests.conftest import iri
 
 GRAPH = reference_graph()

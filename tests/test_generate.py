@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.generate import Manifest, generate_corpus
-from ingest.generate_check import score_corpus
-from ingest.generate_output import Output
 from ingest.pipeline import ingest_paths
-from kg.store import open_store
-from kg.validate import validate_store
+from ingest.synthetic.check import score_corpus
+from ingest.synthetic.corpus import Manifest, generate_corpus
+from ingest.synthetic.output import Output
+from kg.store.opening import open_store
+from kg.store.validate import validate_store
 
 #: Words the summary reader's DP-name pattern may drop at the start of a name (`_NOT_NAMES`, and
 #: `_MAYBE_NAMES` at the start of a sentence), or does not allow inside one (`_DP_NAME`): a name like

@@ -8,10 +8,10 @@ from pathlib import Path
 from rdflib.compare import isomorphic
 
 from ingest.pipeline import document_for, ingest_paths, remove_document, sample_corpus
-from kg.namespaces import CURATED_GRAPH
-from kg.queries import dps_targeting, stats
-from kg.store import Store
-from kg.validate import validate_store
+from kg.rdf.namespaces import CURATED_GRAPH
+from kg.read.queries import dps_targeting, stats
+from kg.store.base import Store
+from kg.store.validate import validate_store
 from tests.conftest import DOCUMENTS, iri
 
 STRATEGY = document_for("theme_d_mainstreaming_strategy_2005.txt")

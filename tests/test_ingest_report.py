@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.settings import Settings
-from kg.storage import open_reader
-from kg.store import open_store
+from kg.store.opening import open_reader, open_store
 from tests.real_documents import DOCUMENTS
 from web.app import create_app
 from web.cli import main

@@ -11,9 +11,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.layout import layout
-from kg.network import Filters, apply_filters, build_graph, cap, communities, ego, select, theme_body_matrix
-from kg.views import build_view
+from kg.errors import RequestError
+from kg.network.graph import Filters, apply_filters, build_graph, cap, communities, ego, select, theme_body_matrix
+from kg.network.layout import layout
+from kg.network.views import build_view
 from tests.conftest import iri
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def graph(sample_store_path):
-    from kg.store import open_store
+    from kg.store.opening import open_store
 
     with open_store(sample_store_path, read_only=True) as opened:
         return build_graph(opened)
@@ -50,9 +51,9 @@ def test_filters(graph) -> None:
         {"government-department"}
     shared = apply_filters(graph, Filters(min_shared=5))
     assert all(shared.degree(n) >= 5 for n in shared if graph.nodes[n]["kind"] == "body")
-    with pytest.raises(ValueError):
+    with pytest.raises(RequestError):
         Filters(theme="Z")
-    with pytest.raises(ValueError):
+    with pytest.raises(RequestError):
         Filters(min_shared=0)
 
 
@@ -61,9 +62,9 @@ def test_ego_and_select(graph) -> None:
     assert set(around) == {iri("dp", "careworks"), *graph[iri("dp", "careworks")]}
     audience = select(graph, Filters(), iri("body", "dti"), radius=2)
     assert iri("dp", "careworks") in audience and iri("body", "sbs") in audience
-    with pytest.raises(ValueError):
+    with pytest.raises(RequestError):
         select(graph, Filters(), iri("body", "nowhere"))
-    with pytest.raises(ValueError):
+    with pytest.raises(RequestError):
         select(graph, Filters(theme="A"), iri("dp", "careworks"))
 
 
@@ -164,7 +165,7 @@ def test_downloads_parse_back_and_honour_filters(client, fmt) -> None:
 
 
 def test_networkx_and_pyvis_stay_in_their_home_modules() -> None:
-    homes = {"networkx": {"kg/network.py"}, "pyvis": {"kg/views.py"}}
+    homes = {"networkx": {"kg/network/graph.py"}, "pyvis": {"kg/network/views.py"}}
     for library, home in homes.items():
         users = set()
         for package in ("kg", "ingest", "web"):
@@ -229,7 +230,7 @@ def _passes(graph, filters: Filters, dp: str, body: str) -> bool:
 
 
 def test_a_view_is_built_once_per_graph_and_request(graph) -> None:
-    from kg.views import view_of
+    from kg.network.views import view_of
 
     first = view_of(graph, Filters(theme="D"), "Theme D")
     assert view_of(graph, Filters(theme="D"), "Theme D") is first
@@ -238,7 +239,7 @@ def test_a_view_is_built_once_per_graph_and_request(graph) -> None:
 
 
 def test_a_subgraph_view_gets_its_own_derived_values(graph) -> None:
-    from kg.network import filter_choices
+    from kg.network.graph import filter_choices
 
     whole = filter_choices(graph)
     theme_d = apply_filters(graph, Filters(theme="D"))

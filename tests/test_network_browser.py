@@ -36,7 +36,7 @@ def test_matrix_and_partners_pages_offline(page, server_url, path) -> None:
 
 def test_hostile_names_render_as_text(browser, tmp_path) -> None:
     from ingest.pipeline import ingest_paths
-    from kg.store import open_store
+    from kg.store.opening import open_store
     from tests.server import running_server
 
     store_path = tmp_path / "store"

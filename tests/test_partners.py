@@ -8,8 +8,10 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from kg.network import build_graph
-from kg.partners import LEVEL_OTHER, find_partners, level_weight, partners_for_bodies, rarity, resolve_dp
+from kg.errors import RequestError
+from kg.network.graph import build_graph
+from kg.network.partners import LEVEL_OTHER, find_partners, level_weight, partners_for_bodies, rarity
+from kg.read.resolve import resolve_dp
 from tests.conftest import iri
 
 CAREWORKS = iri("dp", "careworks")
@@ -18,7 +20,7 @@ SHARED_WITH_D = {"dti", "odpm", "dwp", "rda", "local-authority", "dfes", "sbs"}
 
 @pytest.fixture(scope="module")
 def graph(sample_store_path):
-    from kg.store import open_store
+    from kg.store.opening import open_store
 
     with open_store(sample_store_path, read_only=True) as opened:
         return build_graph(opened)
@@ -83,7 +85,7 @@ def test_same_theme_scope_keeps_only_the_theme(sample_store, graph) -> None:
     assert result.partners[0].same_theme
     other = find_partners(sample_store, graph, CAREWORKS, scope="other", limit=0)
     assert all(p.theme != "G" for p in other.partners)
-    with pytest.raises(ValueError):
+    with pytest.raises(RequestError):
         find_partners(sample_store, graph, CAREWORKS, scope="nope")
 
 
@@ -95,7 +97,7 @@ def test_partners_for_a_set_of_bodies_span_themes(sample_store, graph) -> None:
     assert counts == sorted(counts, reverse=True)
     only_g = partners_for_bodies(sample_store, graph, [iri("body", "dti")], theme="G")
     assert {p.label for p in only_g.partners} == {"CareWorks", "Balance at Work"}
-    with pytest.raises(ValueError):
+    with pytest.raises(RequestError):
         partners_for_bodies(sample_store, graph, [iri("body", "no-such-body")])
 
 

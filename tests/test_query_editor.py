@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.examples import EXAMPLES
 from kg.settings import Settings
-from kg.sparql import answer_table, execute
-from kg.store import open_store
+from kg.sparql.examples import EXAMPLES
+from kg.sparql.protocol import execute
+from kg.store.opening import open_store
 from tests.conftest import iri
+from web.results_table import answer_table
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.slug)

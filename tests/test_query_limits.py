@@ -190,7 +190,8 @@ def _environ(pid: int) -> bytes:
 
 
 def test_a_query_past_the_memory_limit_is_stopped(sample_store) -> None:  # type: ignore[no-untyped-def]
-    from kg.query_pool import QueryPool, QueryStopped
+    from kg.errors import QueryStopped
+    from kg.sparql.pool import QueryPool
 
     with QueryPool(workers=1, queue_size=0, timeout=25, memory_mb=1024) as pool:
         with pytest.raises(QueryStopped, match="more than 1024 MB of memory"):
@@ -199,8 +200,8 @@ def test_a_query_past_the_memory_limit_is_stopped(sample_store) -> None:  # type
 
 
 def test_stores_not_on_disk_run_in_process() -> None:
-    from kg.query_pool import QueryPool
-    from kg.store import open_store
+    from kg.sparql.pool import QueryPool
+    from kg.store.opening import open_store
 
     with QueryPool(workers=1) as pool, open_store("memory:") as store:
         assert json.loads(pool.execute(store, "ASK {}").body)["boolean"] is True

@@ -14,8 +14,9 @@ import pytest
 
 from ingest.pipeline import ingest_paths
 from ingest.text import match_key
-from kg.store import Store, open_store
-from kg.validate import validate_store
+from kg.store.base import Store
+from kg.store.opening import open_store
+from kg.store.validate import validate_store
 from tests.real_documents import (
     BLIND_SETS,
     DOCUMENTS,

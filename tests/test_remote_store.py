@@ -26,11 +26,15 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from ingest.pipeline import sample_corpus
-from kg.namespaces import BASE
-from kg.queries import dps_targeting, resolve_body, stats
-from kg.remote import REQUEST_BYTES, STAGING, RemoteStore, remote_index_location
+from kg.errors import QueryError, StoreError
+from kg.rdf.namespaces import BASE
+from kg.read.queries import dps_targeting, stats
+from kg.read.resolve import resolve_body
 from kg.settings import Settings
-from kg.store import QueryError, Store, StoreError, open_store
+from kg.store.base import Store
+from kg.store.location import parse_location
+from kg.store.opening import open_store
+from kg.store.remote import REQUEST_BYTES, STAGING, RemoteStore
 from tests.conftest import GOOD_DOCUMENTS
 from tests.server import running_server
 from tests.virtuoso import settings_for
@@ -197,8 +201,8 @@ def test_a_silent_endpoint_times_out(remote_env: dict[str, str]) -> None:
 def test_the_index_of_a_remote_store_is_local(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     expected = tmp_path / "equal-kg" / "index-db.example-8890"
-    assert remote_index_location("http://db.example:8890/sparql") == str(expected)
-    assert remote_index_location("https://db.example/sparql").endswith("index-db.example-443")
+    assert parse_location("http://db.example:8890/sparql").default_index() == str(expected)
+    assert parse_location("https://db.example/sparql").default_index().endswith("index-db.example-443")
 
 
 # ---- the service over Virtuoso ----

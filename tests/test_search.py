@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.pipeline import ingest_paths, remove_document, sample_corpus
-from kg.search import SearchError, SearchIndex, default_index_location
-from kg.store import open_store
+from kg.errors import SearchError
+from kg.search.service import SearchIndex
+from kg.store.location import parse_location
+from kg.store.opening import open_store
 from tests.conftest import GOOD_DOCUMENTS, iri
 
 SEARCH_DOCS = Path(__file__).parent / "documents" / "search"
@@ -35,7 +37,7 @@ def ids(results) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_index_lives_beside_the_store(index: SearchIndex) -> None:
-    assert index.location == default_index_location(index.store.location)
+    assert index.location == parse_location(index.store.location).default_index()
     assert Path(index.location).name == "store-index" and Path(index.location).is_dir()
     assert index.sync() == "fresh"
 
@@ -43,7 +45,7 @@ def test_index_lives_beside_the_store(index: SearchIndex) -> None:
 def test_a_large_index_built_by_parallel_writers_answers_the_same(
         index: SearchIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A whole-index build past PARALLEL_FROM documents runs in several processes, one segment each."""
-    from kg import search_index
+    from kg.search import index as search_index
 
     count = index.rebuild()
     monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)  # DPs

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_paths, remove_document, sample_corpus
-from kg.queries import stats
-from kg.search import SearchIndex
-from kg.search_index import indexed_manifest, manifest, open_index
-from kg.snapshots import SnapshotRoot
-from kg.storage import LiveStore, open_reader, writing
-from kg.store import StoreError
+from kg.errors import StoreError
+from kg.read.queries import stats
+from kg.search.index import indexed_manifest, manifest, open_index
+from kg.search.service import SearchIndex
+from kg.store.opening import LiveStore, open_reader, writing
+from kg.store.snapshots import SnapshotRoot
 from tests.conftest import GOOD_DOCUMENTS
 
 

@@ -12,11 +12,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.conneg import negotiate, parse_accept
 from kg.settings import Settings
-from kg.sparql import SD, keywords
-from kg.store import open_store
+from kg.sparql.protocol import SD, keywords
+from kg.store.opening import open_store
 from tests.conftest import iri
+from web.conneg import negotiate, parse_accept
 
 EQ = "https://w3id.org/equal-kg/ns#"
 DTI_DPS = "SELECT ?dp WHERE { ?dp eq:targets body:dti } ORDER BY ?dp"

@@ -15,9 +15,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.sparql import execute
-from kg.sparql_text import with_limit
-from kg.store import QueryError, Store, open_store
+from kg.errors import QueryError
+from kg.rdf.sparql_text import with_limit
+from kg.sparql.protocol import execute
+from kg.store.base import Store
+from kg.store.opening import open_store
 
 ROWS = 12
 P = URIRef("http://example.org/p")

@@ -24,7 +24,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store.opening import open_store
 from tests.hostile_inputs import http
 
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "sparql11-protocol"

@@ -11,9 +11,9 @@ from rdflib.namespace import RDFS, XSD
 from ingest import pipeline
 from ingest.built_graph import document_graph
 from ingest.pipeline import ingest_paths, sample_corpus
-from kg import ntriples
 from kg.memory import limit_arenas, release_free_memory
-from kg.store import open_store
+from kg.rdf import ntriples
+from kg.store.opening import open_store
 
 EX = "https://example.org/"
 AWKWARD = [Literal('say "hi"\\ then\nnew line\r\tand tab'), Literal("Ælfrīc ✓ 𝄞"), Literal("chat", lang="fr"),

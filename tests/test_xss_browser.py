@@ -86,7 +86,7 @@ STATUS_NOISE = "Failed to load resource: the server responded with a status of 4
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A real `kg serve` over the sample corpus plus the two hostile documents."""
     from ingest.pipeline import ingest_paths, sample_corpus
-    from kg.store import open_store
+    from kg.store.opening import open_store
     from tests.server import running_server
 
     folder = tmp_path_factory.mktemp("xss")

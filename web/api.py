@@ -6,11 +6,9 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, abort, g, jsonify, request
 
-from kg.conneg import negotiate
-from kg.entities import is_a
-from kg.namespaces import entity_iri, theme_iri
-from kg.openapi import openapi_document
-from kg.pages import (
+from kg.rdf.namespaces import entity_iri, theme_iri
+from kg.read.entities import is_a
+from kg.read.pages import (
     BODY_PAGE_DPS,
     as_csv,
     body_view,
@@ -22,7 +20,9 @@ from kg.pages import (
     targets_rows,
     theme_view,
 )
-from kg.queries import stats
+from kg.read.queries import stats
+from web.conneg import negotiate
+from web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, g
 
 from kg.settings import Settings
-from kg.storage import LiveStore
-from kg.store import Store
+from kg.store.base import Store
+from kg.store.opening import LiveStore
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -31,8 +31,3 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         g.settings = settings
 
     return app
-
-
-def store_of(app: Flask) -> Store:
-    """Return the store an app serves now (the current snapshot)."""
-    return app.extensions["kg_store"].current()

@@ -14,14 +14,17 @@ import click
 
 from ingest.formats.isolated import ReadLimits
 from ingest.pipeline import IngestResult, expand_paths, ingest_paths, remove_document, sample_corpus
-from kg.export import FORMATS, write_export
-from kg.queries import dps_targeting, resolve_body, stats
-from kg.results import table
+from kg.errors import QueryError, RequestError, StoreError
+from kg.rdf.formats import EXPORT_FORMATS
+from kg.read.queries import dps_targeting, stats
+from kg.read.resolve import resolve_body
 from kg.settings import Settings
-from kg.sparql import refuse_service
-from kg.storage import open_reader, snapshot_root, writing
-from kg.store import QueryError, Store, StoreError, open_store
-from kg.validate import validate_store
+from kg.sparql.protocol import refuse_service
+from kg.store.base import Store
+from kg.store.export import write_export
+from kg.store.opening import open_reader, open_store, snapshot_root, writing
+from kg.store.validate import validate_store
+from web.terminal import table
 
 STORE_HELP = "Store directory (default: $KG_STORE, else ~/.local/share/equal-kg/store)."
 
@@ -176,7 +179,7 @@ def _is_file(argument: str) -> bool:
 
 @main.command()
 @click.option("--store", help=STORE_HELP)
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), required=True,
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), required=True,
               help="Serialisation format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file instead of standard output.")
@@ -260,8 +263,9 @@ def targets(body: str, store: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def partners(name: str, store: str | None, same_theme: bool, limit: int, fmt: str) -> None:
     """Which DPs could act with NAME (a DP, or a body), ranked, with the shared bodies as reasons."""
-    from kg.network import build_graph
-    from kg.partners import find_partners, partners_for_bodies, resolve_dp
+    from kg.network.graph import build_graph
+    from kg.network.partners import find_partners, partners_for_bodies
+    from kg.read.resolve import resolve_dp
 
     with _open(store, read_only=True) as kg_store:
         graph = build_graph(kg_store)
@@ -273,7 +277,7 @@ def partners(name: str, store: str | None, same_theme: bool, limit: int, fmt: st
                 result = partners_for_bodies(kg_store, graph, [body], limit=limit)
             else:
                 raise click.ClickException(f"no DP or body is known as {name!r}")
-        except ValueError as error:
+        except RequestError as error:
             raise click.ClickException(str(error)) from None
     if fmt == "json":
         click.echo(json.dumps(asdict(result), indent=2))
@@ -286,7 +290,7 @@ def partners(name: str, store: str | None, same_theme: bool, limit: int, fmt: st
 
 def _search_index(kg_store: Store, store: str | None):  # type: ignore[no-untyped-def]
     """Return the search index of a store (beside it unless $KG_INDEX says where)."""
-    from kg.search import SearchIndex
+    from kg.search.service import SearchIndex
 
     return SearchIndex(kg_store, Settings.from_env(store=store).index)
 
@@ -297,7 +301,7 @@ def _sync_index(kg_store: Store, store: str | None) -> None:
     A snapshot's index is part of it: if it cannot be written, the whole change is abandoned.
     Elsewhere (a remote store) the data is already written, so only a warning is given.
     """
-    from kg.search import SearchError
+    from kg.errors import SearchError
 
     try:
         _search_index(kg_store, store).sync()
@@ -318,7 +322,7 @@ def _sync_index(kg_store: Store, store: str | None) -> None:
 def search(query_text: str, facets: tuple[str, ...], page: int, page_size: int, store: str | None,
            fmt: str) -> None:
     """Full-text search: words, "phrases", AND/OR/NOT, wild*cards, field:terms, typos~; body names expand."""
-    from kg.search import SearchError
+    from kg.errors import SearchError
 
     with _open(store, read_only=True) as kg_store:
         try:
@@ -362,7 +366,7 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
     from waitress import serve as waitress_serve
 
     from kg.memory import limit_arenas
-    from kg.queries import document_graphs
+    from kg.read.queries import document_graphs
     from web.app import create_app
 
     limit_arenas()  # before any thread starts: see kg/memory.py
@@ -408,8 +412,8 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
               help="Summaries as the sample writes them (classic), as DP web pages (pages), or both (mixed).")
 def generate(count: int, out_dir: Path, seed: int, force: bool, formats: str, layout: str) -> None:
     """Write a synthetic corpus of N DPs (summaries, strategy tables, manifest.json) for tests and benchmarks."""
-    from ingest.generate import OUTPUT_PARTS, clear_output, generate_corpus
-    from ingest.generate_output import Output
+    from ingest.synthetic.corpus import OUTPUT_PARTS, clear_output, generate_corpus
+    from ingest.synthetic.output import Output
 
     try:
         output = Output(tuple(f.strip().lower() for f in formats.split(",") if f.strip()), layout)

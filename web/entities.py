@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from rdflib import Literal
+from rdflib.term import Node
 
-from kg.documents import COLUMNS, document_view
-from kg.entities import (
-    choose_format,
-    describe,
-    entity_graph,
-    entity_media_types,
-    fallback_label,
-    is_literal,
-    jsonld_media_type,
-    split_suffix,
-)
-from kg.export import FORMATS, export_triples
-from kg.namespaces import EQ, ID
-from kg.pages import (
+from kg.rdf.formats import FORMATS
+from kg.rdf.namespaces import EQ, ID, cell_anchor, local_path
+from kg.read.documents import COLUMNS, document_view
+from kg.read.entities import describe, entity_graph, fallback_label
+from kg.read.pages import (
     BODY_PAGE_DPS,
     DP_ORDERS,
     body_view,
@@ -29,6 +22,8 @@ from kg.pages import (
     page_of,
     theme_view,
 )
+from kg.store.export import export_triples
+from web.conneg import GRAPH_TYPES, negotiate
 
 #: Rows a page of a long list shows.
 LIST_PAGE = 100
@@ -36,13 +31,14 @@ bp = Blueprint("entities", __name__)
 
 
 def local(iri: str) -> str:
-    """Return the path this app serves an equal-kg IRI at (other IRIs unchanged)."""
-    return "/id/" + iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
+    """Return the path this app serves an equal-kg IRI at (other IRIs unchanged), for links in templates."""
+    return local_path(iri) or iri
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _helpers() -> dict[str, object]:
-    return {"local": local, "id_base": str(ID), "is_literal": is_literal, "fallback": fallback_label}
+    return {"local": local, "id_base": str(ID), "is_literal": is_literal, "fallback": fallback_label,
+            "cell_anchor": cell_anchor}
 
 
 @bp.get("/id/<path:path>")
@@ -58,7 +54,7 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         description = entity_graph(g.store, iri, _page_number())
         if not description.triples:
             abort(404, f"nothing is known about {iri}")
-        mimetype = jsonld_media_type(request.headers.get("Accept")) if fmt == "jsonld" else FORMATS[fmt][0]
+        mimetype = jsonld_media_type(request.headers.get("Accept")) if fmt == "jsonld" else FORMATS[fmt].media_type
         response = Response(export_triples(description.triples, fmt), mimetype=mimetype)
         if description.has_next:  # the next hundred triples pointing at the entity
             response.headers["Link"] = f'<{request.base_url}?page={description.page + 1}>; rel="next"'
@@ -126,3 +122,59 @@ def bodies() -> str:
 def themes() -> str:
     """List the nine EQUAL themes with their DP counts."""
     return render_template("index_themes.html", themes=list_themes(g.store))
+
+
+def is_literal(node: Node) -> bool:
+    """Tell whether a term is a literal (for templates)."""
+    return isinstance(node, Literal)
+
+
+#: Media types an entity IRI is served as: a page first (so browsers and `*/*` get it), then RDF.
+ENTITY_TYPES: dict[str, str] = {"text/html": "html", "application/xhtml+xml": "html",
+                                **{m: f for m, f in GRAPH_TYPES.items() if f in ("turtle", "jsonld", "ntriples")},
+                                "application/json": "jsonld"}  # JSON-LD is JSON: plain JSON clients get it
+#: File suffixes that ask for one RDF format on an entity IRI (`/id/body/dti.ttl`).
+ENTITY_SUFFIXES: dict[str, str] = {".jsonld": "jsonld", ".ttl": "turtle", ".nt": "ntriples"}
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """Split a format suffix off an entity path.
+
+    >>> split_suffix("body/dti.jsonld")
+    ('body/dti', 'jsonld')
+    >>> split_suffix("body/dti")
+    ('body/dti', None)
+    """
+    for suffix, fmt in ENTITY_SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], fmt
+    return path, None
+
+
+def choose_format(accept: str | None) -> str | None:
+    """Return 'html' or the RDF format an `Accept` header prefers for an entity IRI; None if none is acceptable.
+
+    >>> choose_format("text/turtle"), choose_format("application/json"), choose_format(None)
+    ('turtle', 'jsonld', 'html')
+    >>> choose_format("text/html,application/xhtml+xml,*/*;q=0.8")
+    'html'
+    >>> choose_format("image/png") is None
+    True
+    """
+    return negotiate(accept, ENTITY_TYPES)
+
+
+def jsonld_media_type(accept: str | None) -> str:
+    """Return the media type to serve JSON-LD as: `application/json` to a client that asks for plain JSON
+    rather than JSON-LD, else `application/ld+json`.
+
+    >>> jsonld_media_type("application/json"), jsonld_media_type("application/ld+json, application/json;q=0.9")
+    ('application/json', 'application/ld+json')
+    """
+    return negotiate(accept, {"application/ld+json": "application/ld+json", "application/json": "application/json"},
+                     default="application/ld+json") or "application/ld+json"
+
+
+def entity_media_types() -> list[str]:
+    """Return the media types an entity IRI can be served as (for a 406 answer)."""
+    return list(dict.fromkeys(ENTITY_TYPES))

@@ -1,8 +1,9 @@
-"""One map from exception type to HTTP status; JSON for API clients, a page for people.
+"""The one map from exception type to HTTP status; JSON for API clients, a page for people.
 
-A client's mistake is a 4xx whose message says what to change. Our own failure is a 500 (or a
-503 when the store is unavailable): the traceback goes to the server log under a short reference,
-and the client sees only that reference, never a stack trace or an exception's text.
+A client's mistake (`kg.errors.RequestError`) is a 4xx whose message says what to change; a
+server limit (`QueryLimitError`) a 503 with Retry-After when waiting helps. Our own failure is a
+500 (or a 503 when the store is unavailable): the traceback goes to the server log under a short
+reference, and the client sees only that reference, never a stack trace or an exception's text.
 """
 
 from __future__ import annotations
@@ -13,14 +14,45 @@ import secrets
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from kg.store import QueryError, StoreError
+from kg.errors import (
+    KgError,
+    QueryLimitError,
+    QueryStopped,
+    ReadOnlyError,
+    RequestError,
+    ServerBusy,
+    StoreError,
+    WorkerCrashed,
+)
 
 log = logging.getLogger("equal-kg")
 
-#: Exceptions raised by the kg layer for a client's mistake, and the status each one means over HTTP.
-STATUS: dict[type[Exception], int] = {QueryError: 400, ValueError: 400}
+#: The status each error of the kg layer means over HTTP (the most specific class listed wins).
+STATUS: dict[type[Exception], int] = {
+    ReadOnlyError: 403,  # a write sent to the read-only endpoint
+    RequestError: 400,  # a bad query, parameter or name
+    ServerBusy: 503,  # every worker busy, the queue full
+    QueryStopped: 503,  # past the time or memory limit (as Fuseki answers a timeout)
+    WorkerCrashed: 500,  # a worker died for another reason
+    StoreError: 503,  # the store cannot be reached or read
+}
 #: Headers of an HTTP exception worth keeping on our own error response (405's Allow, 503's Retry-After).
 _KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def status_of(error: BaseException) -> int:
+    """Return the HTTP status of an error: the entry of its nearest class in STATUS, else 500 (our bug)."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def retry_after(error: BaseException) -> int | None:
+    """Return the seconds a client should wait before retrying after this error, if waiting helps."""
+    if isinstance(error, QueryLimitError):
+        return error.retry_after
+    return 5 if isinstance(error, StoreError) else None
 
 
 def wants_json() -> bool:
@@ -62,6 +94,24 @@ def internal_error(error: BaseException, status: int = 500, what: str = "Interna
     return error_response(status, f"{what} (reference {reference}): it has been logged.")
 
 
+def kg_error_response(error: KgError):  # type: ignore[no-untyped-def]
+    """Answer an error of the kg layer with its status: its message for a client's mistake or a limit,
+    a logged reference for a store failure."""
+    status = status_of(error)
+    if isinstance(error, StoreError):
+        response = make_response(internal_error(error, status, "The store is unavailable"))
+    else:
+        if isinstance(error, QueryStopped):
+            log.warning("SPARQL query stopped on %s: %s", request.path, error)
+        elif isinstance(error, QueryLimitError) and status >= 500 and not isinstance(error, ServerBusy):
+            log.error("SPARQL worker failure on %s: %s", request.path, error)
+        response = make_response(error_response(status, str(error)))
+    wait = retry_after(error)
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def register(app: Flask) -> None:
     """Install the error handlers on an app."""
 
@@ -73,14 +123,7 @@ def register(app: Flask) -> None:
                 response.headers[name] = value
         return response
 
-    for exception, status in STATUS.items():
-        app.register_error_handler(exception, lambda error, status=status: error_response(status, str(error)))
-
-    @app.errorhandler(StoreError)
-    def _store(error: StoreError):  # type: ignore[no-untyped-def]
-        response = make_response(internal_error(error, 503, "The store is unavailable"))
-        response.headers["Retry-After"] = "5"
-        return response
+    app.register_error_handler(KgError, kg_error_response)
 
     @app.errorhandler(Exception)
     def _ours(error: Exception):  # type: ignore[no-untyped-def]

@@ -8,20 +8,21 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request
 
-from kg.conneg import negotiate
-from kg.export import FORMATS, jsonld_context, write_export
-from kg.vocabulary import vocabulary_turtle
+from kg.rdf.formats import EXPORT_FORMATS, FORMATS
+from kg.rdf.vocabulary import vocabulary_turtle
+from kg.store.export import jsonld_context, write_export
+from web.conneg import negotiate
 
 bp = Blueprint("export", __name__)
 
 #: Download suffixes of /export/graph.<suffix> and the export format each one names.
-SUFFIXES = {suffix.lstrip("."): name for name, (_, suffix) in FORMATS.items()}
+SUFFIXES = {FORMATS[name].extension: name for name in EXPORT_FORMATS}
 
 
 @bp.get("/export")
 def export_page() -> str:
     """List the downloads."""
-    downloads = [(suffix, name, FORMATS[name][0]) for suffix, name in SUFFIXES.items()]
+    downloads = [(suffix, name, FORMATS[name].media_type) for suffix, name in SUFFIXES.items()]
     return render_template("export.html", downloads=downloads)
 
 
@@ -41,7 +42,7 @@ def export_graph_file(suffix: str) -> Response:
             while block := spool.read(1 << 20):
                 yield block
 
-    response = Response(chunks(), mimetype=FORMATS[fmt][0])
+    response = Response(chunks(), mimetype=FORMATS[fmt].media_type)
     response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = f'attachment; filename="equal-kg.{suffix}"'
     return response

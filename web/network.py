@@ -7,11 +7,20 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
 
-from kg.namespaces import entity_iri
-from kg.network import THEMES, Filters, GraphCache, body_choices, filter_choices, select, serialise, theme_body_matrix
-from kg.partners import SCOPES, find_partners, partners_for_bodies, resolve_dp
-from kg.queries import resolve_body
-from kg.views import DEFAULT_CAP, VIS_ASSETS, view_of, vis_asset
+from kg.errors import RequestError
+from kg.network.graph import (
+    THEMES,
+    Filters,
+    GraphCache,
+    body_choices,
+    filter_choices,
+    select,
+    serialise,
+    theme_body_matrix,
+)
+from kg.network.partners import SCOPES, find_partners, partners_for_bodies
+from kg.network.views import DEFAULT_CAP, VIS_ASSETS, view_of, vis_asset
+from kg.read.resolve import resolve_body, resolve_dp
 
 bp = Blueprint("network", __name__)
 DOWNLOADS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml", "json": "application/json"}
@@ -42,7 +51,7 @@ def _int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+        raise RequestError(f"{name} must be a whole number, not {raw!r}") from None
 
 
 def _filters(theme: str | None = None) -> Filters:
@@ -120,7 +129,7 @@ def download(fmt: str):  # type: ignore[no-untyped-def]
     selected = select(graph, _filters(), center, _int("radius", 1))
     limit = _int("cap", 0)
     if limit > 0:
-        from kg.network import cap
+        from kg.network.graph import cap
         selected = cap(selected, limit, [center] if center else [])
     response = Response(serialise(selected, fmt), mimetype=DOWNLOADS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="equal-kg-network.{fmt}"'
@@ -198,17 +207,6 @@ def partners_api():  # type: ignore[no-untyped-def]
     if result is None:
         abort(400, "give ?dp=NAME or ?body=NAME")
     return jsonify(asdict(result))
-
-
-def entity_path(iri: str) -> str:
-    """Return the local path of an entity IRI (/id/dp/seem), for links."""
-    base = str(entity_iri("dp", "x"))[: -len("dp/x")]
-    return "/id/" + iri[len(base):] if iri.startswith(base) else iri
-
-
-@bp.app_template_filter("entity_path")
-def _entity_path(iri: str) -> str:
-    return entity_path(iri)
 
 
 @bp.app_template_filter("slug")

@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 from flask import Blueprint, g, render_template
 
-from kg.queries import stats
-from kg.vocabulary import vocabulary_terms
+from kg.rdf.vocabulary import vocabulary_terms
+from kg.read.queries import stats
 
 bp = Blueprint("pages", __name__)
 

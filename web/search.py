@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 
-from kg.search import FACETS, MAX_PAGE_SIZE, SearchError, SearchIndex, SearchResults
+from kg.errors import SearchError
+from kg.search.service import FACETS, MAX_PAGE_SIZE, SearchIndex, SearchResults
 
 bp = Blueprint("search", __name__)
 

@@ -1,22 +1,27 @@
 """The SPARQL endpoint (`/sparql`, SPARQL 1.1 Protocol, read-only) and the query editor (`/query`).
 
 Handlers only read the request and render: checking, running and serialising queries is
-`kg.sparql`'s job, and choosing formats is `kg.conneg`'s. Queries sent by clients (the endpoint
-and the editor) run in the app's `kg.query_pool` workers, under its timeout and queue limits.
+`kg.sparql.protocol`'s job, and choosing formats is `web.conneg`'s. Queries sent by clients (the endpoint
+and the editor) run in the app's `kg.sparql.pool` workers, under its timeout and queue limits.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
-from kg.conneg import EXTENSIONS, GRAPH_TYPES, MEDIA_TYPES, RESULT_TYPES, negotiate
-from kg.examples import DEFAULT_QUERY, EXAMPLES
-from kg.query_pool import QueryLimitError, QueryPool, QueryStopped, ServerBusy
-from kg.sparql import Answer, ReadOnlyError, answer_table, choose_formats, serialize_graph, service_description
-from kg.store import QueryError
-from web.errors import error_response
+from kg.errors import QueryLimitError, ReadOnlyError, RequestError
+from kg.rdf.formats import FORMATS
+from kg.rdf.namespaces import PREFIXES
+from kg.sparql.examples import DEFAULT_QUERY, EXAMPLES
+from kg.sparql.pool import QueryPool
+from kg.sparql.protocol import Answer, service_description
+from kg.store.answers import graph_bytes
+from web import errors
+from web.conneg import GRAPH_TYPES, MEDIA_TYPES, RESULT_TYPES, choose_formats, negotiate
+from web.errors import status_of
+from web.results_table import answer_table
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("equal-kg")
@@ -39,31 +44,6 @@ def _start_pool(state) -> None:  # type: ignore[no-untyped-def]
 def _execute(query: str, **options) -> Answer:  # type: ignore[no-untyped-def]
     """Run a client's query on the request's store through the app's worker pool."""
     return current_app.extensions["kg_query_pool"].execute(g.store, query, **options)
-
-
-@bp.errorhandler(ReadOnlyError)
-def _read_only(error: ReadOnlyError):  # type: ignore[no-untyped-def]
-    return error_response(403, str(error))
-
-
-def _limit_status(error: QueryLimitError) -> int:
-    """503 for a stopped query or a busy server (as Fuseki answers a timeout), 500 for a crashed worker; log both."""
-    if isinstance(error, ServerBusy):
-        return 503
-    if isinstance(error, QueryStopped):
-        log.warning("SPARQL query stopped on %s: %s", request.path, error)
-        return 503
-    log.error("SPARQL worker failure on %s: %s", request.path, error)
-    return 500
-
-
-@bp.errorhandler(QueryLimitError)
-def _limit(error: QueryLimitError):  # type: ignore[no-untyped-def]
-    """A stopped query, a busy server or a crashed worker: the message says which; Retry-After when it helps."""
-    response = make_response(error_response(_limit_status(error), str(error)))
-    if error.retry_after:
-        response.headers["Retry-After"] = str(error.retry_after)
-    return response
 
 
 @bp.after_request
@@ -144,7 +124,7 @@ def _describe_service():  # type: ignore[no-untyped-def]
     if fmt == "html":
         return redirect(url_for("sparql.editor"))
     description = service_description(_endpoint_url(), g.store.graphs())
-    return Response(serialize_graph(description, fmt or "turtle"), content_type=MEDIA_TYPES[fmt or "turtle"])
+    return Response(graph_bytes(description, fmt or "turtle", PREFIXES), content_type=MEDIA_TYPES[fmt or "turtle"])
 
 
 @bp.get("/query")
@@ -158,17 +138,13 @@ def editor():  # type: ignore[no-untyped-def]
             answer = _execute(query, results_format="json", graph_format="ntriples",
                               max_rows=min(g.settings.max_rows, PAGE_ROWS), base_iri=_endpoint_url())
             table = answer_table(g.store, answer)
-        except ReadOnlyError as failure:
-            error, status = str(failure), 403
-        except QueryError as failure:
-            error, status = str(failure), 400
-        except QueryLimitError as failure:
-            error, status, retry_after = str(failure), _limit_status(failure), failure.retry_after
+        except (RequestError, QueryLimitError) as failure:  # shown on the page, with the endpoint's status
+            error, status, retry_after = str(failure), status_of(failure), errors.retry_after(failure)
     downloads = []
     if table is not None:
         names = (dict.fromkeys(GRAPH_TYPES.values()) if table.form == "graph"
                  else dict.fromkeys(RESULT_TYPES.values()))
-        downloads = [(name, EXTENSIONS[name], url_for("sparql.endpoint", query=query, format=name))
+        downloads = [(name, FORMATS[name].extension, url_for("sparql.endpoint", query=query, format=name))
                      for name in names]
     return render_template(
         "query.html", query=query or DEFAULT_QUERY, ran=bool(query.strip()), examples=EXAMPLES,
