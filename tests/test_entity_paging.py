@@ -130,3 +130,71 @@ def test_pages_that_pick_a_dp_do_not_list_every_dp(busy) -> None:
     dp = next(iter(client.get("/api/dps").get_json()["dps"]))
     page = client.get("/partners?dp=" + dp["label"].replace(" ", "+")).get_data(as_text=True)
     assert f'value="{dp["label"]}"' in page and "Partners for" in page
+
+
+def _walk(client, url: str) -> tuple[list[str], int]:
+    """Follow a list's `rel="next"` links from `url`; return the entity paths listed and the pages seen."""
+    seen: list[str] = []
+    pages = 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        rows = re.findall(r'<tr><td><a href="(/id/[^"]+)"', html)
+        assert len(rows) <= 100 and len(html) < 300_000
+        seen += rows
+        pages += 1
+        link = response.headers.get("Link", "")
+        url = re.search(r'<([^>]+)>; rel="next"', link).group(1) if 'rel="next"' in link else ""
+    return seen, pages
+
+
+@pytest.mark.parametrize(("page", "api", "key"), [
+    ("/bodies?all=1", "/api/bodies?all=1", "bodies"),
+    ("/bodies?sort=name&theme=D", "/api/bodies?sort=name&theme=D", "bodies"),
+    ("/documents", "/api/documents", "documents"),
+    ("/documents?kind=summary&sort=kind", "/api/documents?kind=summary&sort=kind", "documents"),
+    ("/policy-areas?sort=activities", "/api/policy-areas?sort=activities", "policy_areas"),
+    ("/themes?sort=dps", "/api/themes?sort=dps", "themes"),
+])
+def test_every_list_pages_through_what_the_api_gives_whole(busy, page: str, api: str, key: str) -> None:
+    client, _targeting = busy
+    whole = [f"/id/{row['iri'].split('/id/')[1]}" for row in client.get(api).get_json()[key]]
+    seen, pages = _walk(client, page)
+    assert seen == whole  # the same rows in the same order, a hundred a page
+    assert pages == max(1, -(-len(whole) // 100))
+
+
+def test_lists_sort_and_filter_as_they_say(busy) -> None:
+    client, _targeting = busy
+    bodies = client.get("/api/bodies?all=1").get_json()["bodies"]
+    assert len(bodies) > 300 and any(b["dps"] == 0 for b in bodies)
+    assert all(b["dps"] > 0 for b in client.get("/api/bodies").get_json()["bodies"])
+    by_name = [b["label"].lower() for b in client.get("/api/bodies?sort=name").get_json()["bodies"]]
+    assert by_name == sorted(by_name)
+    kind = next(b["type_id"] for b in bodies if b["type_id"] and b["dps"])
+    typed = client.get(f"/api/bodies?type={kind}").get_json()["bodies"]
+    assert typed and all(b["type_id"] == kind for b in typed)
+    national = client.get("/api/bodies?level=national").get_json()["bodies"]
+    assert national and all("national" in b["levels"] for b in national)
+    page = client.get(f"/bodies?type={kind}&sort=name").get_data(as_text=True)
+    assert f'<option value="{kind}" selected>' in page and '<option value="name" selected>' in page
+    strategies = client.get("/api/documents?kind=strategy").get_json()["documents"]
+    assert strategies and all(d["kind"] == "strategy" for d in strategies)
+    areas = client.get("/api/policy-areas?theme=D").get_json()["policy_areas"]
+    assert areas and all("D" in a["themes"] for a in areas)
+    counts = [a["dps"] for a in client.get("/api/policy-areas").get_json()["policy_areas"]]
+    assert counts == sorted(counts, reverse=True)
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("/bodies?sort=size", "sort must be one of dps, name"),
+    ("/bodies?type=castle", "type must be one of"),
+    ("/documents?kind=poem", "kind must be one of"),
+    ("/api/policy-areas?theme=Q", "theme must be one of"),
+    ("/documents?page=-1", "page must be a whole number"),
+])
+def test_a_bad_list_parameter_is_a_400_that_names_it(busy, url: str, words: str) -> None:
+    client, _targeting = busy
+    response = client.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and words in response.get_json()["error"]

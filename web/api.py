@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import asdict
 
 from flask import Blueprint, Response, abort, g, jsonify, request
 
 from kg.rdf.namespaces import entity_iri, theme_iri
 from kg.read.entities import is_a
-from kg.read.pages import (
-    BODY_PAGE_DPS,
-    as_csv,
-    body_view,
-    dp_view,
-    list_bodies,
-    list_documents,
-    list_dps,
-    list_themes,
-    targets_rows,
-    theme_view,
-)
+from kg.read.pages import BODY_PAGE_DPS, body_view, dp_view, targets_rows, theme_view
 from kg.read.queries import stats
 from web.conneg import negotiate
+from web.lists import listed
 from web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 #: Media types a tabular API answer is served as.
 TABLE_TYPES = {"application/json": "json", "text/csv": "csv"}
+
+
+def as_csv(rows: list[dict[str, object]]) -> str:
+    """Render flat rows as CSV (lists joined with '; '), header from the first row's keys.
+
+    >>> print(as_csv([{"a": 1, "b": ["x", "y"]}]), end="")
+    a,b
+    1,x; y
+    """
+    buffer = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                         for k, v in row.items()})
+    return buffer.getvalue()
 
 
 def _table(key: str, rows: list[dict[str, object]], **extra: object) -> Response:
@@ -60,8 +70,8 @@ def _cors(response: Response) -> Response:
 
 @bp.get("/bodies")
 def bodies() -> Response:
-    """Bodies with the number of DPs targeting each; `?all=1` adds bodies no DP targets."""
-    return _table("bodies", list_bodies(g.store, targeted_only=request.args.get("all") != "1"))
+    """Bodies with the number of DPs targeting each (`?all=1`: every body), under the page's sorts and filters."""
+    return _table("bodies", listed("bodies"))
 
 
 @bp.get("/bodies/<slug>")
@@ -83,7 +93,7 @@ def body_dps(slug: str) -> Response:
 @bp.get("/dps")
 def dps() -> Response:
     """Every DP with its themes, regions and number of bodies targeted."""
-    return _table("dps", list_dps(g.store))
+    return _table("dps", listed("dps"))
 
 
 @bp.get("/dps/<slug>")
@@ -95,7 +105,7 @@ def dp(slug: str) -> Response:
 @bp.get("/themes")
 def themes() -> Response:
     """The nine themes with their pillars and DP counts."""
-    return _table("themes", list_themes(g.store))
+    return _table("themes", listed("themes"))
 
 
 @bp.get("/themes/<letter>")
@@ -109,8 +119,14 @@ def theme(letter: str) -> Response:
 
 @bp.get("/documents")
 def documents() -> Response:
-    """Every ingested document."""
-    return _table("documents", list_documents(g.store))
+    """Every ingested document (`?kind=summary|strategy`, `?theme=`)."""
+    return _table("documents", listed("documents"))
+
+
+@bp.get("/policy-areas")
+def policy_areas() -> Response:
+    """The policy areas with the number of activities and DPs in each (`?theme=`)."""
+    return _table("policy_areas", listed("policy-areas"))
 
 
 @bp.get("/stats")

@@ -18,9 +18,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import api, entities, errors, export, headers, network, pages, search, sparql
+    from web import api, entities, errors, export, headers, lists, network, pages, search, sparql
 
-    for module in (pages, entities, sparql, api, export, search, network):
+    for module in (pages, entities, lists, sparql, api, export, search, network):
         app.register_blueprint(module.bp)
     errors.register(app)
     headers.register(app)

@@ -1,8 +1,8 @@
-"""Entity pages at the path of every entity IRI (`/id/...`), with content negotiation, and index pages."""
+"""Entity pages at the path of every entity IRI (`/id/...`), with content negotiation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request
 from rdflib import Literal
 from rdflib.term import Node
 
@@ -10,24 +10,14 @@ from kg.rdf.formats import FORMATS
 from kg.rdf.namespaces import EQ, ID, cell_anchor, local_path
 from kg.read.documents import COLUMNS, document_view
 from kg.read.entities import describe, entity_graph, fallback_label
-from kg.read.pages import (
-    BODY_PAGE_DPS,
-    DP_ORDERS,
-    body_view,
-    dp_list,
-    dp_view,
-    list_bodies,
-    list_dps,
-    list_themes,
-    page_of,
-    theme_view,
-)
+from kg.read.pages import BODY_PAGE_DPS, body_view, dp_view, theme_view
 from kg.store.export import export_triples
 from web.conneg import GRAPH_TYPES, negotiate
+from web.lists import page_number
 
-#: Rows a page of a long list shows.
-LIST_PAGE = 100
 bp = Blueprint("entities", __name__)
+#: Most DPs, activities and documents a theme page lists of each (the lists page the rest).
+THEME_PAGE_ITEMS = 50
 
 
 def local(iri: str) -> str:
@@ -51,7 +41,7 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         abort(406, "none of the media types asked for in Accept can be served here; an entity is served as "
                    + ", ".join(entity_media_types()))
     if fmt != "html":
-        description = entity_graph(g.store, iri, _page_number())
+        description = entity_graph(g.store, iri, page_number())
         if not description.triples:
             abort(404, f"nothing is known about {iri}")
         mimetype = jsonld_media_type(request.headers.get("Accept")) if fmt == "jsonld" else FORMATS[fmt].media_type
@@ -74,54 +64,8 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         if view is not None:
             template, context["doc"], context["columns"] = "entity_doc.html", view, COLUMNS
     elif kind == "theme":
-        context["extra"] = theme_view(g.store, iri)
+        context["extra"], context["shown_per_list"] = theme_view(g.store, iri), THEME_PAGE_ITEMS
     return Response(render_template(template, skip=(EQ.content,), **context))
-
-
-@bp.get("/dps")
-def dps() -> Response:
-    """List the DPs a hundred a page, with theme, region and bodies targeted; sort and filter by theme.
-
-    `?page=N`, `?sort=name|bodies`, `?theme=A`..`I`; the whole list is `/api/dps` (JSON or CSV).
-    """
-    theme = request.args.get("theme", "").strip().upper() or None
-    if theme is not None and (len(theme) != 1 or theme not in "ABCDEFGHI"):
-        abort(400, f"theme must be a letter A-I, not {theme!r}")
-    order = request.args.get("sort", "name")
-    if order not in DP_ORDERS:
-        abort(400, f"sort must be one of {', '.join(DP_ORDERS)}, not {order!r}")
-    page = page_of(dp_list(g.store, theme, order), _page_number(), LIST_PAGE)
-    params = {k: v for k, v in (("theme", theme), ("sort", order if order != "name" else None)) if v}
-    links = {rel: url_for("entities.dps", page=number, **params)
-             for rel, number, there in (("prev", page.number - 1, page.number > 1),
-                                        ("next", page.number + 1, page.has_next)) if there}
-    response = Response(render_template("index_dps.html", page=page, links=links, theme=theme, order=order,
-                                        orders=DP_ORDERS, total=len(list_dps(g.store))))
-    if links:
-        response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
-    return response
-
-
-def _page_number() -> int:
-    """Read `?page=N` (from 1); a bad value is the client's error."""
-    raw = request.args.get("page", "1").strip()
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, f"page must be a whole number from 1, not {raw!r}")
-    return int(raw)
-
-
-@bp.get("/bodies")
-def bodies() -> str:
-    """List the bodies, most targeted first; `?all=1` includes bodies no DP targets."""
-    show_all = request.args.get("all") == "1"
-    return render_template("index_bodies.html", bodies=list_bodies(g.store, targeted_only=not show_all),
-                           show_all=show_all)
-
-
-@bp.get("/themes")
-def themes() -> str:
-    """List the nine EQUAL themes with their DP counts."""
-    return render_template("index_themes.html", themes=list_themes(g.store))
 
 
 def is_literal(node: Node) -> bool:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kg.read.lists import LISTINGS
+
+#: The API path of each list of `kg.read.lists`: it takes the list page's `sort=` and filters.
+LIST_PATHS = {f"/api/{name}": name for name in LISTINGS}
+
 #: (path, summary, path parameters, tabular?) of every API operation.
 OPERATIONS: list[tuple[str, str, list[str], bool]] = [
     ("/api/bodies", "Bodies with the number of DPs targeting each (all=1: every body in the gazetteer)", [], True),
@@ -16,7 +21,8 @@ OPERATIONS: list[tuple[str, str, list[str], bool]] = [
      ["slug"], False),
     ("/api/themes", "The nine EQUAL themes with their pillars and DP counts", [], True),
     ("/api/themes/{letter}", "One theme: its DPs, activities and strategy documents", ["letter"], False),
-    ("/api/documents", "Every ingested document", [], True),
+    ("/api/documents", "Every ingested document, with its kind (summary, strategy) and theme", [], True),
+    ("/api/policy-areas", "The policy areas with the number of mainstreaming activities and DPs in each", [], True),
     ("/api/stats", "Counts of documents, DPs, bodies, activities and triples", [], False),
     ("/api/search", "Full-text search with facets: ranked, highlighted, paginated hits and facet counts", [], False),
     ("/api/partners", "DPs to act with: for a DP (other themes first), or for a set of bodies, with reasons", [],
@@ -56,6 +62,14 @@ def _operation(path: str, summary: str, params: list[str], tabular: bool) -> dic
                            "description": "1 to include bodies that no DP targets"})
     parameters += [{"name": name, "in": "query", "required": required, "schema": {"type": "string"},
                     "description": text} for name, required, text in QUERY_PARAMETERS.get(path, [])]
+    if path in LIST_PATHS:
+        listing = LISTINGS[LIST_PATHS[path]]
+        parameters.append({"name": "sort", "in": "query", "required": False,
+                           "schema": {"type": "string", "enum": list(listing.orders)},
+                           "description": f"the order of the rows (default {listing.default_order})"})
+        parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+                        "description": f"only the rows whose {field} is (or holds) this value"}
+                       for name, field in listing.filters.items() if name != "targeted"]
     op_id = path.replace("/api/", "").replace("{", "").replace("}", "").replace("/", "_")
     return {"get": {"summary": summary, "operationId": op_id, "parameters": parameters,
                     "responses": {"200": {"description": "OK", "content": content},

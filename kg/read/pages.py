@@ -5,8 +5,6 @@ Written once here so the pages, the API and the CLI answer the same question the
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass, field
 
 from kg.rdf.namespaces import EQ
@@ -203,105 +201,6 @@ def dp_view(store: Store, dp: str) -> dict[str, object]:
     }
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a long list: its items, its number (from 1), and whether pages follow."""
-
-    items: list
-    number: int
-    size: int
-    total: int
-
-    @property
-    def has_next(self) -> bool:
-        """Tell whether another page follows this one."""
-        return self.number * self.size < self.total
-
-    @property
-    def first(self) -> int:
-        """The position (from 1) of the page's first item in the whole list."""
-        return (self.number - 1) * self.size + 1 if self.items else 0
-
-
-def page_of(items: list, number: int, size: int = 100) -> Page:
-    """Return page `number` (from 1) of a list, `size` items a page (an empty page past the end)."""
-    number = max(1, number)
-    return Page(items[(number - 1) * size:number * size], number, size, len(items))
-
-
-#: How the DP list can be ordered: by name, or by the number of bodies targeted (most first).
-DP_ORDERS = {"name": lambda d: (str(d["label"]).lower(), str(d["iri"])),
-             "bodies": lambda d: (-int(d["bodies_targeted"]), str(d["label"]).lower(), str(d["iri"]))}
-
-
-@cached
-def dp_list(store: Store, theme: str | None = None, order: str = "name") -> list[dict[str, object]]:
-    """Return the DPs of a theme (or all), in one of `DP_ORDERS` (remembered per snapshot)."""
-    dps = [d for d in list_dps(store) if theme is None or theme in d["themes"]]  # type: ignore[operator]
-    return sorted(dps, key=DP_ORDERS[order])
-
-
-@cached
-def list_dps(store: Store) -> list[dict[str, object]]:
-    """Return every DP with its themes, regions and the number of bodies it targets.
-
-    Four small queries merged here, not one with three OPTIONALs: joined OPTIONALs multiply a
-    DP's labels, themes and regions (35 s at 5,000 DPs over the old union default graph, which
-    also repeated them once per document, against under a second).
-    """
-    dps: dict[str, dict[str, object]] = {}
-    for r in store.select("""SELECT DISTINCT ?dp ?label WHERE {
-            ?dp a eq:DevelopmentPartnership ; rdfs:label ?label }""").rows:
-        iri, label = str(r["dp"]), str(r["label"])
-        item = dps.setdefault(iri, {"iri": iri, "slug": iri.rsplit("/", 1)[-1], "label": label,
-                                    "themes": set(), "regions": set(), "bodies_targeted": 0})
-        if (label.lower(), label) < (str(item["label"]).lower(), str(item["label"])):
-            item["label"] = label  # the first label in alphabetical order, as before
-    for r in store.select("SELECT DISTINCT ?dp ?t WHERE { ?dp eq:theme ?theme . ?theme skos:notation ?t }").rows:
-        if str(r["dp"]) in dps:
-            dps[str(r["dp"])]["themes"].add(str(r["t"]))  # type: ignore[attr-defined]
-    for r in store.select("SELECT DISTINCT ?dp ?r WHERE { ?dp eq:region ?region . ?region rdfs:label ?r }").rows:
-        if str(r["dp"]) in dps:
-            dps[str(r["dp"])]["regions"].add(str(r["r"]))  # type: ignore[attr-defined]
-    for r in store.select("""SELECT ?dp (COUNT(?b) AS ?n) WHERE {
-            SELECT DISTINCT ?dp ?b WHERE { ?dp eq:targets ?b } } GROUP BY ?dp""").rows:
-        if str(r["dp"]) in dps:
-            dps[str(r["dp"])]["bodies_targeted"] = int(r["n"].toPython())
-    for item in dps.values():
-        item["themes"] = sorted(item["themes"])  # type: ignore[arg-type]
-        item["regions"] = sorted(item["regions"])  # type: ignore[arg-type]
-    return sorted(dps.values(), key=lambda d: (str(d["label"]).lower(), str(d["iri"])))
-
-
-@cached
-def list_bodies(store: Store, targeted_only: bool = False) -> list[dict[str, object]]:
-    """Return bodies with the number of DPs targeting each (directly), most targeted first."""
-    having = "HAVING (COUNT(DISTINCT ?dp) > 0)" if targeted_only else ""
-    rows = store.select(f"""SELECT ?b (SAMPLE(?l) AS ?label) (SAMPLE(?tl) AS ?type)
-        (COUNT(DISTINCT ?dp) AS ?dps) (SAMPLE(?rec) AS ?reconciled) WHERE {{
-        ?b a eq:Body ; rdfs:label ?l .
-        OPTIONAL {{ ?b eq:bodyType/rdfs:label ?tl }}
-        OPTIONAL {{ ?b eq:reconciled ?rec }}
-        OPTIONAL {{ ?dp eq:targets ?b }} }} GROUP BY ?b {having}""").rows
-    bodies = [{"iri": str(r["b"]), "slug": str(r["b"]).rsplit("/", 1)[-1], "label": str(r["label"]),
-               "type": _s(r["type"]), "dps": int(r["dps"].toPython()),
-               "reconciled": _s(r["reconciled"]) != "false"} for r in rows]
-    # sorted here: Virtuoso refuses LCASE() of a SAMPLE alias in ORDER BY
-    return sorted(bodies, key=lambda b: (-int(b["dps"]), str(b["label"]).lower(), b["iri"]))
-
-
-@cached
-def list_themes(store: Store) -> list[dict[str, object]]:
-    """Return the themes A-I with their pillar and the number of DPs in each."""
-    rows = store.select("""SELECT ?t ?letter (SAMPLE(?l) AS ?label) (SAMPLE(?pl) AS ?pillar)
-        (COUNT(DISTINCT ?dp) AS ?dps) WHERE {
-        ?t a eq:Theme ; skos:notation ?letter ; rdfs:label ?l .
-        OPTIONAL { ?p skos:narrower ?t ; rdfs:label ?pl }
-        OPTIONAL { ?dp eq:theme ?t } } GROUP BY ?t ?letter ORDER BY ?letter""").rows
-    return [{"iri": str(r["t"]), "letter": str(r["letter"]), "label": str(r["label"]),
-             "pillar": _s(r["pillar"]), "dps": int(r["dps"].toPython())} for r in rows]
-
-
 @cached
 def theme_view(store: Store, theme: str) -> dict[str, object]:
     """Return a theme's DPs, activities and strategy documents."""
@@ -317,38 +216,6 @@ def theme_view(store: Store, theme: str) -> dict[str, object]:
         if item not in out[str(r["kind"])]:
             out[str(r["kind"])].append(item)
     return {"iri": theme, "label": labels(store, [theme]).get(theme), **out}
-
-
-@cached
-def list_documents(store: Store) -> list[dict[str, object]]:
-    """Return every ingested document with its kind, theme and file name."""
-    rows = store.select("""SELECT ?d (SAMPLE(?l) AS ?label) (SAMPLE(?f) AS ?file)
-        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?k), "#"); separator=" ") AS ?kinds) (SAMPLE(?n) AS ?theme)
-        WHERE { ?d a eq:Document ; rdfs:label ?l ; a ?k . FILTER(?k != eq:Document)
-        OPTIONAL { ?d eq:fileName ?f } OPTIONAL { ?d eq:theme/skos:notation ?n } }
-        GROUP BY ?d""").rows
-    documents = [{"iri": str(r["d"]), "slug": str(r["d"]).rsplit("/", 1)[-1], "label": str(r["label"]),
-                  "file": _s(r["file"]), "kind": _s(r["kinds"]), "theme": _s(r["theme"])} for r in rows]
-    # sorted here: Virtuoso 7.2 returns ORDER BY on a SAMPLE alias in reverse
-    return sorted(documents, key=lambda d: (str(d["label"]), str(d["iri"])))
-
-
-def as_csv(rows: list[dict[str, object]]) -> str:
-    """Render flat rows as CSV (lists joined with '; '), header from the first row's keys.
-
-    >>> print(as_csv([{"a": 1, "b": ["x", "y"]}]), end="")
-    a,b
-    1,x; y
-    """
-    buffer = io.StringIO()
-    if not rows:
-        return ""
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                         for k, v in row.items()})
-    return buffer.getvalue()
 
 
 def targets_rows(targets_by_theme: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:

@@ -1,0 +1,111 @@
+"""The list pages: DPs, bodies, themes, policy areas and documents, a hundred rows a page.
+
+Every list sorts (`?sort=`), filters (`?theme=`, `?type=`, `?level=`, `?kind=`...) and pages
+(`?page=N`, with `rel="next"` and `rel="prev"` links in the page and in a `Link` header) the same
+way, by `kg.read.lists`; the API serves each whole list, as JSON or CSV, under the same parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
+
+from kg.read.lists import LISTINGS, PAGE_SIZE, READERS, Row, arranged, filter_choices, page_of
+
+bp = Blueprint("lists", __name__)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """How one list is shown: its title, what one row is called, and the filters its form offers."""
+
+    title: str
+    noun: str
+    form_filters: tuple[str, ...]
+    orders: dict[str, str]
+
+
+PAGES = {
+    "dps": ListPage("Development Partnerships", "DPs", ("theme", "region"),
+                    {"name": "name", "bodies": "bodies targeted, most first"}),
+    "bodies": ListPage("Bodies", "bodies", ("type", "theme", "level"),
+                       {"dps": "DPs targeting it, most first", "name": "name"}),
+    "themes": ListPage("EQUAL themes", "themes", (), {"letter": "letter", "dps": "DPs, most first"}),
+    "policy-areas": ListPage("Policy areas", "policy areas", ("theme",),
+                             {"dps": "DPs, most first", "name": "name", "activities": "activities, most first"}),
+    "documents": ListPage("Documents", "documents", ("kind", "theme"), {"name": "name", "kind": "kind"}),
+}
+
+
+def page_number() -> int:
+    """Read `?page=N` (from 1); a bad value is the client's error."""
+    raw = request.args.get("page", "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, f"page must be a whole number from 1, not {raw!r}")
+    return int(raw)
+
+
+def wanted_filters(name: str) -> dict[str, str]:
+    """Read the list's filters from the query string; bodies are those a DP targets unless `?all=1`."""
+    wanted = {f: request.args[f].strip() for f in LISTINGS[name].filters if request.args.get(f, "").strip()}
+    if name == "bodies" and request.args.get("all") != "1":
+        wanted.setdefault("targeted", "yes")
+    return wanted
+
+
+def listed(name: str) -> list[Row]:
+    """Return the whole list the request asks for: filtered and sorted, not paged (for the API)."""
+    return arranged(g.store, name, request.args.get("sort") or None, **wanted_filters(name))
+
+
+def _show(name: str, template: str) -> Response:
+    """Render one page of a list with its sort and filter form and its links to the other pages."""
+    listing, shown = LISTINGS[name], PAGES[name]
+    order = request.args.get("sort") or listing.default_order
+    wanted = wanted_filters(name)
+    page = page_of(arranged(g.store, name, order, **wanted), page_number(), PAGE_SIZE)
+    params = {**{k: v for k, v in wanted.items() if k != "targeted"},
+              **({"sort": order} if order != listing.default_order else {}),
+              **({"all": "1"} if request.args.get("all") == "1" else {})}
+    links = {rel: url_for(f"lists.{name.replace('-', '_')}", page=number, **params)
+             for rel, number, there in (("prev", page.number - 1, page.number > 1),
+                                        ("next", page.number + 1, page.has_next)) if there}
+    response = Response(render_template(
+        template, shown=shown, name=name, page=page, links=links, order=order, wanted=wanted, params=params,
+        choices={f: filter_choices(g.store, name, f) for f in shown.form_filters}, total=len(READERS[name](g.store)),
+        api=url_for(f"api.{name.replace('-', '_')}", **params)))
+    if links:
+        response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    return response
+
+
+@bp.get("/dps")
+def dps() -> Response:
+    """The DPs with theme, region and bodies targeted; `?sort=name|bodies`, `?theme=`, `?region=`."""
+    return _show("dps", "index_dps.html")
+
+
+@bp.get("/bodies")
+def bodies() -> Response:
+    """The bodies DPs target, most targeted first; `?all=1` adds every body of the gazetteer;
+    `?sort=dps|name`, `?type=`, `?theme=`, `?level=`."""
+    return _show("bodies", "index_bodies.html")
+
+
+@bp.get("/themes")
+def themes() -> Response:
+    """The nine EQUAL themes with their DP counts; `?sort=letter|dps`."""
+    return _show("themes", "index_themes.html")
+
+
+@bp.get("/policy-areas")
+def policy_areas() -> Response:
+    """The policy areas with their activities and DPs; `?sort=dps|name|activities`, `?theme=`."""
+    return _show("policy-areas", "index_policy_areas.html")
+
+
+@bp.get("/documents")
+def documents() -> Response:
+    """The ingested documents; `?sort=name|kind`, `?kind=summary|strategy`, `?theme=`."""
+    return _show("documents", "index_documents.html")
