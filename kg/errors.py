@@ -21,6 +21,10 @@ class RequestError(KgError):
     """A request cannot be answered as given: a bad query, parameter or name; the message says why."""
 
 
+class NotFoundError(RequestError):
+    """Nothing is known by the name or IRI a request gives."""
+
+
 class QueryError(RequestError):
     """A SPARQL query is malformed or not allowed; the message says why."""
 

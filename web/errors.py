@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 
 from kg.errors import (
     KgError,
+    NotFoundError,
     QueryLimitError,
     QueryStopped,
     ReadOnlyError,
@@ -30,7 +31,8 @@ log = logging.getLogger("equal-kg")
 #: The status each error of the kg layer means over HTTP (the most specific class listed wins).
 STATUS: dict[type[Exception], int] = {
     ReadOnlyError: 403,  # a write sent to the read-only endpoint
-    RequestError: 400,  # a bad query, parameter or name
+    NotFoundError: 404,  # a name or IRI nothing is known by
+    RequestError: 400,  # a bad query or parameter
     ServerBusy: 503,  # every worker busy, the queue full
     QueryStopped: 503,  # past the time or memory limit (as Fuseki answers a timeout)
     WorkerCrashed: 500,  # a worker died for another reason

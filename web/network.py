@@ -7,12 +7,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
 
-from kg.errors import RequestError
+from kg.errors import NotFoundError, RequestError
 from kg.network.graph import (
     THEMES,
     Filters,
     GraphCache,
-    body_choices,
     filter_choices,
     select,
     serialise,
@@ -21,6 +20,7 @@ from kg.network.graph import (
 from kg.network.partners import SCOPES, find_partners, partners_for_bodies
 from kg.network.views import DEFAULT_CAP, VIS_ASSETS, view_of, vis_asset
 from kg.read.resolve import resolve_body, resolve_dp
+from kg.search.suggest import suggest
 
 bp = Blueprint("network", __name__)
 DOWNLOADS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml", "json": "application/json"}
@@ -110,10 +110,17 @@ def body(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/network/ego")
 def ego():  # type: ignore[no-untyped-def]
-    """The ego network of any DP or body (?iri=..., radius 1-3)."""
-    iri = request.args.get("iri", "").strip()
+    """The ego network of any DP or body (?iri=... or ?name=..., radius 1-3); a name nothing has leads to
+    the closest ones."""
+    iri, name = request.args.get("iri", "").strip(), request.args.get("name", "").strip()
+    if not iri and not name:
+        abort(400, "give ?name= (or ?iri=) a DP or body")
     if not iri:
-        abort(400, "give ?iri= the IRI of a DP or body")
+        try:
+            iri = _resolved("any", name)
+        except Unknown as error:
+            return render_template("unknown_name.html", unknown=error, action=url_for("network.ego"),
+                                   param="name"), 404
     return _render("Network around an entity", center=iri, radius=_int("radius", 1))
 
 
@@ -170,40 +177,61 @@ def vis(name: str):  # type: ignore[no-untyped-def]
     return response
 
 
+class Unknown(NotFoundError):
+    """A name typed in a picker matches no entity of its kind; `candidates` are the closest suggestions."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"no {'DP' if kind == 'dp' else 'body' if kind == 'body' else 'DP or body'} "
+                         f"is known as {name!r}")
+        self.kind, self.name = kind, name
+        self.candidates = suggest(g.store, name, ("dp", "body") if kind == "any" else (kind,), 10)
+
+
+def _resolved(kind: str, name: str) -> str:
+    """Return the IRI of the DP or body (or either, `any`) a person typed; Unknown if none has that name."""
+    iri = (resolve_dp(g.store, name) if kind in ("dp", "any") else None) or (
+        resolve_body(g.store, name) if kind in ("body", "any") else None)
+    if iri is None:
+        raise Unknown(kind, name)
+    return iri
+
+
+def _body_names() -> list[str]:
+    return [n.strip() for value in request.args.getlist("body") for n in value.split(",") if n.strip()]
+
+
 def _partners():  # type: ignore[no-untyped-def]
     """Answer a partner query from the request: ?dp=NAME, or ?body=NAME (repeatable or comma-separated)."""
     graph = _graph()
     limit = max(1, min(_int("limit", 20), 500))
     name = request.args.get("dp", "").strip()
     if name:
-        iri = resolve_dp(g.store, name)
-        if iri is None:
-            abort(404, f"no DP is known as {name!r}")
-        return find_partners(g.store, graph, iri, request.args.get("scope", "other-first"), limit)
-    names = [n.strip() for value in request.args.getlist("body") for n in value.split(",") if n.strip()]
+        return find_partners(g.store, graph, _resolved("dp", name), request.args.get("scope", "other-first"), limit)
+    names = _body_names()
     if not names:
         return None
-    iris = []
-    for body_name in names:
-        iri = resolve_body(g.store, body_name)
-        if iri is None:
-            abort(404, f"no body is known as {body_name!r}")
-        iris.append(iri)
+    iris = [_resolved("body", body_name) for body_name in names]
     return partners_for_bodies(g.store, graph, iris, request.args.get("theme") or None, limit)
 
 
 @bp.get("/partners")
 def partners_page():  # type: ignore[no-untyped-def]
-    """Find partners: pick a DP, or one or more bodies."""
-    result = _partners()
-    return render_template("partners.html", result=result, bodies=body_choices(_graph()), scopes=SCOPES,
-                           args=request.args)
+    """Find partners: type a DP, or one or more bodies; a name nothing has leads to the closest ones."""
+    try:
+        result, unknown, status = _partners(), None, 200
+    except Unknown as error:
+        result, unknown, status = None, error, 404
+    return render_template("partners.html", result=result, unknown=unknown, scopes=SCOPES, args=request.args,
+                           body_names=", ".join(_body_names())), status
 
 
 @bp.get("/api/partners")
 def partners_api():  # type: ignore[no-untyped-def]
     """Partners as JSON: ?dp=NAME[&scope=other-first|other|same|all] or ?body=A&body=B[&theme=D]."""
-    result = _partners()
+    try:
+        result = _partners()
+    except Unknown as error:
+        abort(404, str(error))
     if result is None:
         abort(400, "give ?dp=NAME or ?body=NAME")
     return jsonify(asdict(result))

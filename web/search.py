@@ -1,11 +1,14 @@
-"""Search: the /search page (a plain GET form, facets as links) and the /api/search JSON."""
+"""Search: the /search page (a plain GET form, facets as links), the /api/search JSON, and /api/suggest."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 
-from kg.errors import SearchError
+from kg.errors import RequestError, SearchError
 from kg.search.service import FACETS, MAX_PAGE_SIZE, SearchIndex, SearchResults
+from kg.search.suggest import KINDS, MAX_SUGGESTIONS, suggest, warm
 
 bp = Blueprint("search", __name__)
 
@@ -17,6 +20,15 @@ def search_index() -> SearchIndex:
         index = current_app.extensions["kg_search"] = SearchIndex(g.store, g.settings.index,
                                                                   window=g.settings.search_window)
     return index
+
+
+@bp.after_app_request
+def _warm(response):  # type: ignore[no-untyped-def]
+    """After answering from a newly published snapshot, read its names for suggestions in the background."""
+    store = g.get("store")
+    if store is not None:
+        warm(store)
+    return response
 
 
 def _number(name: str, default: int) -> int:
@@ -50,3 +62,18 @@ def search_api():  # type: ignore[no-untyped-def]
         return jsonify(_run().to_dict())
     except SearchError as problem:
         return jsonify({"error": str(problem), "status": 400, "max_page_size": MAX_PAGE_SIZE}), 400
+
+
+@bp.get("/api/suggest")
+def suggest_api():  # type: ignore[no-untyped-def]
+    """Suggest entities for what is being typed: `q`, `kind` (dp, body, theme, policy-area, region; comma-separated
+    or repeated; all by default), `limit` (at most 20). Names, acronyms, aliases and typos all match."""
+    kinds = tuple(k.strip() for value in request.args.getlist("kind") for k in value.split(",") if k.strip())
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        raise RequestError(f"kind must be among {', '.join(KINDS)}, not {', '.join(unknown)}")
+    limit = _number("limit", 10)
+    if not 1 <= limit <= MAX_SUGGESTIONS:
+        raise RequestError(f"limit must be from 1 to {MAX_SUGGESTIONS}, not {limit}")
+    found = suggest(g.store, request.args.get("q", ""), kinds or KINDS, limit)
+    return jsonify({"query": request.args.get("q", ""), "suggestions": [asdict(s) for s in found]})

@@ -370,11 +370,6 @@ def select(graph: nx.Graph, filters: Filters, center: str | None = None, radius:
     return ego(sub, center, radius)
 
 
-def body_choices(graph: nx.Graph) -> list[tuple[str, str]]:
-    """Return (label, IRI) of every body in the network, by label, once per graph (for a picker)."""
-    return memo(graph, "body choices", lambda: sorted((graph.nodes[n]["label"], n) for n in body_nodes(graph)))
-
-
 def filter_choices(graph: nx.Graph) -> dict[str, list[str]]:
     """Return the values each filter can take in this graph (for the filter form), once per graph."""
     return memo(graph, "filter choices", lambda: _filter_choices(graph))
