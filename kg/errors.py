@@ -1,8 +1,10 @@
-"""Every error `kg` raises on purpose, in one place at the bottom of the package.
+"""The errors a request or a store can meet in `kg`, in one place at the bottom of the package.
 
 Two families tell the web layer what happened: a `RequestError` is the client's mistake (the
 message says what to change), a `QueryLimitError` a limit of the server. `StoreError` means the
-store itself cannot be used. Anything else that escapes is our own bug, never the client's.
+store itself cannot be used, `EngineError` that the engine refused a query of our own. Anything
+else that escapes is our own bug too (a `ValueError` for a programming mistake, such as an
+unknown entity kind), never the client's.
 This module imports nothing from `kg`.
 """
 
@@ -15,6 +17,10 @@ class KgError(Exception):
 
 class StoreError(KgError):
     """The store cannot be opened or written (in use, unreadable, bad location, engine unreachable)."""
+
+
+class EngineError(KgError):
+    """The engine could not run a query the code wrote: a bug of ours, never the client's mistake."""
 
 
 class RequestError(KgError):

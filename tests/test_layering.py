@@ -27,7 +27,7 @@ KG_LAYERS: tuple[frozenset[str], ...] = (
 KG_TOP_MODULES = 10
 #: The one home of each third-party library we use: the modules or packages allowed to import it.
 HOMES: dict[str, set[str]] = {
-    "rdflib": {"kg", "ingest", "web.entities", "web.results_table", "web.terminal"},  # the data model's terms
+    "rdflib": {"kg", "ingest", "web.results_table"},  # the data model's terms; the editor parses graph answers
     "pyoxigraph": {"kg.store"},
     "pyshacl": {"kg.store.validate"},
     "whoosh": {"kg.search"},
@@ -51,13 +51,18 @@ MODULES = {module_name(p): p for package in OURS for p in (ROOT / package).rglob
 
 
 def imported(path: Path) -> list[tuple[str, list[str]]]:
-    """Return (module, names) for every import in a file, at any depth (function-level imports count)."""
+    """Return (module, names) for every import in a file, at any depth (function-level imports count);
+    relative imports are resolved against the file's package."""
     found = []
+    package = module_name(path).split(".") if path.name == "__init__.py" else module_name(path).split(".")[:-1]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found += [(alias.name, []) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.module, [alias.name for alias in node.names]))
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1]
+            found.append((".".join([*base, *([node.module] if node.module else [])]), [a.name for a in node.names]))
     return found
 
 

@@ -26,7 +26,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from ingest.pipeline import sample_corpus
-from kg.errors import QueryError, StoreError
+from kg.errors import EngineError, QueryError, StoreError
 from kg.rdf.namespaces import BASE
 from kg.read.queries import dps_targeting, stats
 from kg.read.resolve import resolve_body
@@ -163,10 +163,12 @@ def test_a_large_graph_is_staged_then_moved_into_place(remote: RemoteStore) -> N
     assert remote.remove_graph(TEST_GRAPH) is False
 
 
-def test_queries_get_the_standard_prefixes_and_errors_are_query_errors(remote: RemoteStore) -> None:
+def test_queries_get_the_standard_prefixes_and_errors_are_named(remote: RemoteStore) -> None:
     assert remote.ask("ASK { dp:seem eq:theme theme:D }")
-    with pytest.raises(QueryError, match="refused"):
+    with pytest.raises(EngineError, match="refused"):  # a query of the code's own: our bug, not a client's
         remote.select("SELECT ?x WHERE { ?x eq:targets }")
+    with pytest.raises(QueryError, match="refused"):  # the same written by a person
+        remote.query_serialized("SELECT ?x WHERE { ?x eq:targets }")
     with pytest.raises(QueryError, match="expected a SELECT"):
         remote.select("ASK { ?s ?p ?o }")
 

@@ -14,6 +14,7 @@ import click
 
 from ingest.formats.isolated import ReadLimits
 from ingest.pipeline import IngestResult, expand_paths, ingest_paths, remove_document, sample_corpus
+from ingest.publish import changing, ingest_into
 from kg.errors import QueryError, RequestError, StoreError
 from kg.rdf.formats import EXPORT_FORMATS
 from kg.read.queries import dps_targeting, stats
@@ -22,7 +23,7 @@ from kg.settings import Settings
 from kg.sparql.protocol import refuse_service
 from kg.store.base import Store
 from kg.store.export import write_export
-from kg.store.opening import open_reader, open_store, snapshot_root, writing
+from kg.store.opening import open_reader, open_store, snapshot_root
 from kg.store.validate import validate_store
 from web.terminal import table
 
@@ -33,12 +34,13 @@ STORE_HELP = "Store directory (default: $KG_STORE, else ~/.local/share/equal-kg/
 def _open(store: str | None, read_only: bool = False) -> Iterator[Store]:
     """Open the store named by --store or the settings, or exit with the reason.
 
-    Read-only opens see the current snapshot; otherwise the changes made in the block are
-    published as one new snapshot when it ends without error, and discarded if it fails.
+    Read-only opens see the current snapshot; otherwise the changes made in the block, with the search
+    index brought up to date, are published as one new snapshot when it ends without error, and
+    discarded if it fails (`ingest.publish.changing`).
     """
     settings = Settings.from_env(store=store)
     try:
-        opened = open_reader(settings.store) if read_only else writing(settings.store, settings.ingest_wait)
+        opened = open_reader(settings.store) if read_only else changing(settings.store, settings)
         with opened as kg_store:
             yield kg_store
     except StoreError as error:
@@ -70,7 +72,6 @@ def ingest(paths: tuple[Path, ...], store: str | None, dp_name: str | None, samp
     else:
         with _open(store) as kg_store:
             result = _ingest_with_progress(kg_store, targets, dp_name, limits)
-            _sync_index(kg_store, store)
     if as_json:
         click.echo(json.dumps({"dry_run": dry_run, "documents": [r.as_dict() for r in result.readings],
                                "errors": [{"file": e.path, "line": e.line, "reason": e.reason}
@@ -228,7 +229,6 @@ def remove(document: str, store: str | None) -> None:
     """Remove a document (by file name, slug or IRI) and everything read from it."""
     with _open(store) as kg_store:
         removed = remove_document(kg_store, document)
-        _sync_index(kg_store, store)
     if removed is None:
         raise click.ClickException(f"no stored document matches {document!r} (see `kg stats`)")
     click.echo(f"Removed {removed}")
@@ -293,23 +293,6 @@ def _search_index(kg_store: Store, store: str | None):  # type: ignore[no-untype
     from kg.search.service import SearchIndex
 
     return SearchIndex(kg_store, Settings.from_env(store=store).index)
-
-
-def _sync_index(kg_store: Store, store: str | None) -> None:
-    """Re-index the documents that changed in the store.
-
-    A snapshot's index is part of it: if it cannot be written, the whole change is abandoned.
-    Elsewhere (a remote store) the data is already written, so only a warning is given.
-    """
-    from kg.errors import SearchError
-
-    try:
-        _search_index(kg_store, store).sync()
-    except (OSError, SearchError) as error:
-        if kg_store.index_location:
-            raise click.ClickException(f"the search index could not be written ({error}): "
-                                       "nothing was changed") from None
-        click.echo(f"warning: the search index was not updated ({error}); run `kg reindex`", err=True)
 
 
 @main.command()
@@ -384,9 +367,10 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
     else:  # a snapshot root: served read-only, following what `kg ingest` publishes
         if not no_sample and root.current() is None:
             click.echo("The store holds no documents: loading the bundled sample corpus.")
-            with _open(settings.store) as kg_store:
-                result = ingest_paths(kg_store, [sample_corpus()], limits=ReadLimits.from_settings(settings))
-                _sync_index(kg_store, settings.store)
+            try:
+                result = ingest_into(settings.store, [sample_corpus()], settings)
+            except StoreError as error:
+                raise click.ClickException(str(error)) from None
             _print_ingest(result)
         app = create_app(settings)
     app.debug = False  # never debug behaviour in production, whatever FLASK_DEBUG says

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, g, render_template, request
-from rdflib import Literal
-from rdflib.term import Node
 
 from kg.rdf.formats import FORMATS
-from kg.rdf.namespaces import EQ, ID, cell_anchor, local_path
+from kg.rdf.namespaces import EQ, ID, THEME_LETTERS, cell_anchor, local_path, theme_iri
 from kg.read.documents import COLUMNS, document_view
-from kg.read.entities import describe, entity_graph, fallback_label
+from kg.read.entities import describe, entity_graph, fallback_label, is_literal
 from kg.read.pages import BODY_PAGE_DPS, body_view, dp_view, theme_view
 from kg.store.export import export_triples
 from web.conneg import GRAPH_TYPES, negotiate
@@ -28,7 +26,8 @@ def local(iri: str) -> str:
 @bp.app_context_processor
 def _helpers() -> dict[str, object]:
     return {"local": local, "id_base": str(ID), "is_literal": is_literal, "fallback": fallback_label,
-            "cell_anchor": cell_anchor}
+            "cell_anchor": cell_anchor, "theme_path": lambda letter: local(str(theme_iri(letter))),
+            "theme_letters": THEME_LETTERS}
 
 
 @bp.get("/id/<path:path>")
@@ -45,7 +44,7 @@ def entity(path: str):  # type: ignore[no-untyped-def]
         if not description.triples:
             abort(404, f"nothing is known about {iri}")
         mimetype = jsonld_media_type(request.headers.get("Accept")) if fmt == "jsonld" else FORMATS[fmt].media_type
-        response = Response(export_triples(description.triples, fmt), mimetype=mimetype)
+        response = Response(export_triples(description.triples, fmt), content_type=mimetype)
         if description.has_next:  # the next hundred triples pointing at the entity
             response.headers["Link"] = f'<{request.base_url}?page={description.page + 1}>; rel="next"'
         return response
@@ -68,17 +67,12 @@ def entity(path: str):  # type: ignore[no-untyped-def]
     return Response(render_template(template, skip=(EQ.content,), **context))
 
 
-def is_literal(node: Node) -> bool:
-    """Tell whether a term is a literal (for templates)."""
-    return isinstance(node, Literal)
-
-
 #: Media types an entity IRI is served as: a page first (so browsers and `*/*` get it), then RDF.
 ENTITY_TYPES: dict[str, str] = {"text/html": "html", "application/xhtml+xml": "html",
                                 **{m: f for m, f in GRAPH_TYPES.items() if f in ("turtle", "jsonld", "ntriples")},
                                 "application/json": "jsonld"}  # JSON-LD is JSON: plain JSON clients get it
 #: File suffixes that ask for one RDF format on an entity IRI (`/id/body/dti.ttl`).
-ENTITY_SUFFIXES: dict[str, str] = {".jsonld": "jsonld", ".ttl": "turtle", ".nt": "ntriples"}
+ENTITY_SUFFIXES: dict[str, str] = {"." + FORMATS[name].extension: name for name in ("jsonld", "turtle", "ntriples")}
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:

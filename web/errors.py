@@ -96,17 +96,24 @@ def internal_error(error: BaseException, status: int = 500, what: str = "Interna
     return error_response(status, f"{what} (reference {reference}): it has been logged.")
 
 
+def log_limit(error: BaseException) -> None:
+    """Log a query stopped at a limit (a warning) or a crashed worker (an error); a busy server is not news."""
+    if isinstance(error, QueryStopped):
+        log.warning("SPARQL query stopped on %s: %s", request.path, error)
+    elif isinstance(error, QueryLimitError) and not isinstance(error, ServerBusy):
+        log.error("SPARQL worker failure on %s: %s", request.path, error)
+
+
 def kg_error_response(error: KgError):  # type: ignore[no-untyped-def]
     """Answer an error of the kg layer with its status: its message for a client's mistake or a limit,
     a logged reference for a store failure."""
     status = status_of(error)
     if isinstance(error, StoreError):
         response = make_response(internal_error(error, status, "The store is unavailable"))
+    elif status >= 500 and not isinstance(error, QueryLimitError):  # our own bug (EngineError)
+        response = make_response(internal_error(error, status))
     else:
-        if isinstance(error, QueryStopped):
-            log.warning("SPARQL query stopped on %s: %s", request.path, error)
-        elif isinstance(error, QueryLimitError) and status >= 500 and not isinstance(error, ServerBusy):
-            log.error("SPARQL worker failure on %s: %s", request.path, error)
+        log_limit(error)
         response = make_response(error_response(status, str(error)))
     wait = retry_after(error)
     if wait:

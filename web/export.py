@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, requ
 from kg.rdf.formats import EXPORT_FORMATS, FORMATS
 from kg.rdf.vocabulary import vocabulary_turtle
 from kg.store.export import jsonld_context, write_export
-from web.conneg import negotiate
+from web.conneg import GRAPH_TYPES, negotiate
 
 bp = Blueprint("export", __name__)
 
@@ -42,7 +42,7 @@ def export_graph_file(suffix: str) -> Response:
             while block := spool.read(1 << 20):
                 yield block
 
-    response = Response(chunks(), mimetype=FORMATS[fmt].media_type)
+    response = Response(chunks(), content_type=FORMATS[fmt].media_type)
     response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = f'attachment; filename="equal-kg.{suffix}"'
     return response
@@ -60,8 +60,9 @@ def context() -> Response:
 @bp.get("/ns")
 def namespace():  # type: ignore[no-untyped-def]
     """The vocabulary: Turtle for RDF clients, the vocabulary page for people."""
-    fmt = request.args.get("format") or negotiate(
-        request.headers.get("Accept"), {"text/html": "html", "text/turtle": "turtle"}, "html")
+    turtle = {media: name for media, name in GRAPH_TYPES.items() if name == "turtle"}
+    fmt = request.args.get("format") or negotiate(request.headers.get("Accept"), {"text/html": "html", **turtle},
+                                                  "html")
     if fmt == "turtle":
-        return Response(vocabulary_turtle(), mimetype="text/turtle", headers={"Vary": "Accept"})
+        return Response(vocabulary_turtle(), content_type=FORMATS["turtle"].media_type, headers={"Vary": "Accept"})
     return redirect("/vocabulary", code=303)

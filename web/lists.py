@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 
 from kg.read.lists import LISTINGS, PAGE_SIZE, READERS, Row, arranged, filter_choices, page_of
+from web.params import whole_number
 
 bp = Blueprint("lists", __name__)
 
@@ -40,10 +41,7 @@ PAGES = {
 
 def page_number() -> int:
     """Read `?page=N` (from 1); a bad value is the client's error."""
-    raw = request.args.get("page", "1").strip()
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, f"page must be a whole number from 1, not {raw!r}")
-    return int(raw)
+    return whole_number("page", 1, minimum=1)
 
 
 def wanted_filters(name: str) -> dict[str, str]:

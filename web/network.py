@@ -7,9 +7,8 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
 
-from kg.errors import NotFoundError, RequestError
+from kg.errors import NotFoundError
 from kg.network.graph import (
-    THEMES,
     Filters,
     GraphCache,
     filter_choices,
@@ -19,8 +18,10 @@ from kg.network.graph import (
 )
 from kg.network.partners import SCOPES, find_partners, partners_for_bodies
 from kg.network.views import DEFAULT_CAP, VIS_ASSETS, view_of, vis_asset
+from kg.rdf.namespaces import THEME_LETTERS, slug_of
 from kg.read.resolve import resolve_body, resolve_dp
 from kg.search.suggest import suggest
+from web.params import whole_number
 
 bp = Blueprint("network", __name__)
 DOWNLOADS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml", "json": "application/json"}
@@ -44,20 +45,10 @@ def _graph():  # type: ignore[no-untyped-def]
     return current_app.extensions["kg_network"].get(g.store)
 
 
-def _int(name: str, default: int) -> int:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise RequestError(f"{name} must be a whole number, not {raw!r}") from None
-
-
 def _filters(theme: str | None = None) -> Filters:
     """Read the filters from the query string (theme, level, type, min_shared)."""
     return Filters(theme=theme or request.args.get("theme") or None, level=request.args.get("level") or None,
-                   body_type=request.args.get("type") or None, min_shared=_int("min_shared", 1))
+                   body_type=request.args.get("type") or None, min_shared=whole_number("min_shared", 1))
 
 
 def _body_iri(slug: str) -> str:
@@ -70,10 +61,10 @@ def _body_iri(slug: str) -> str:
 def _render(title: str, center: str | None = None, theme: str | None = None, radius: int = 1):  # type: ignore[no-untyped-def]
     graph = _graph()
     filters = _filters(theme)
-    view = view_of(graph, filters, title, _int("cap", DEFAULT_CAP), center, radius)
+    view = view_of(graph, filters, title, whole_number("cap", DEFAULT_CAP), center, radius)
     downloads = {fmt: url_for("network.download", fmt=fmt, **_selection(center, radius, filters)) for fmt in DOWNLOADS}
     return render_template("network.html", view=view, filters=filters, choices=filter_choices(graph),
-                           cap=_int("cap", DEFAULT_CAP), downloads=downloads, themes=THEMES,
+                           cap=whole_number("cap", DEFAULT_CAP), downloads=downloads, themes=THEME_LETTERS,
                            center=center, radius=radius)
 
 
@@ -96,7 +87,7 @@ def whole():  # type: ignore[no-untyped-def]
 @bp.get("/network/theme/<letter>")
 def theme(letter: str):  # type: ignore[no-untyped-def]
     """The DPs of one theme and the bodies they target."""
-    if len(letter) != 1 or letter.upper() not in THEMES:
+    if len(letter) != 1 or letter.upper() not in THEME_LETTERS:
         abort(404, f"no theme {letter!r}: themes are A-I")
     return _render(f"Theme {letter.upper()}", theme=letter.upper())
 
@@ -105,7 +96,7 @@ def theme(letter: str):  # type: ignore[no-untyped-def]
 def body(slug: str):  # type: ignore[no-untyped-def]
     """A body's audience: the DPs that target it and what else they target."""
     iri = _body_iri(slug)
-    return _render(f"Who targets {slug}", center=iri, radius=_int("radius", 2))
+    return _render(f"Who targets {slug}", center=iri, radius=whole_number("radius", 2))
 
 
 @bp.get("/network/ego")
@@ -121,7 +112,7 @@ def ego():  # type: ignore[no-untyped-def]
         except Unknown as error:
             return render_template("unknown_name.html", unknown=error, action=url_for("network.ego"),
                                    param="name"), 404
-    return _render("Network around an entity", center=iri, radius=_int("radius", 1))
+    return _render("Network around an entity", center=iri, radius=whole_number("radius", 1))
 
 
 @bp.get("/network/graph.<fmt>")
@@ -133,8 +124,8 @@ def download(fmt: str):  # type: ignore[no-untyped-def]
     center = request.args.get("iri") or None
     if request.args.get("body"):
         center = _body_iri(request.args["body"])
-    selected = select(graph, _filters(), center, _int("radius", 1))
-    limit = _int("cap", 0)
+    selected = select(graph, _filters(), center, whole_number("radius", 1))
+    limit = whole_number("cap", 0)
     if limit > 0:
         from kg.network.graph import cap
         selected = cap(selected, limit, [center] if center else [])
@@ -147,12 +138,12 @@ def download(fmt: str):  # type: ignore[no-untyped-def]
 def matrix():  # type: ignore[no-untyped-def]
     """Where themes meet: how many DPs of each theme target each body."""
     graph = _graph()
-    themes, bodies, cells = theme_body_matrix(graph, _int("limit", 40))
+    themes, bodies, cells = theme_body_matrix(graph, whole_number("limit", 40))
     peak = max((len(v) for v in cells.values()), default=1)
     partners = url_for("network.partners_page")
     rows = []
     for body_iri in bodies:
-        slug = _slug(body_iri)
+        slug = slug_of(body_iri)
         row = []
         for theme_letter in themes:
             dps = cells.get((body_iri, theme_letter), [])
@@ -203,7 +194,7 @@ def _body_names() -> list[str]:
 def _partners():  # type: ignore[no-untyped-def]
     """Answer a partner query from the request: ?dp=NAME, or ?body=NAME (repeatable or comma-separated)."""
     graph = _graph()
-    limit = max(1, min(_int("limit", 20), 500))
+    limit = max(1, min(whole_number("limit", 20), 500))
     name = request.args.get("dp", "").strip()
     if name:
         return find_partners(g.store, graph, _resolved("dp", name), request.args.get("scope", "other-first"), limit)
@@ -237,6 +228,4 @@ def partners_api():  # type: ignore[no-untyped-def]
     return jsonify(asdict(result))
 
 
-@bp.app_template_filter("slug")
-def _slug(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
+bp.add_app_template_filter(slug_of, "slug")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kg import __version__
 from kg.read.lists import LISTINGS
 
 #: The API path of each list of `kg.read.lists`: it takes the list page's `sort=` and filters.
@@ -80,7 +81,7 @@ def openapi_document(server: str = "/") -> dict[str, Any]:
     """Return the OpenAPI 3.0 document for the API served at `server`."""
     return {
         "openapi": "3.0.3",
-        "info": {"title": "equal-kg API", "version": "0.1.0",
+        "info": {"title": "equal-kg API", "version": __version__,
                  "description": "Development Partnerships of the EU EQUAL programme, the bodies their "
                                 "mainstreaming strategies target, with provenance down to the table cell. "
                                 "The SPARQL endpoint is at /sparql; entity IRIs under /id/ serve JSON-LD."},

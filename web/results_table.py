@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.rdf.namespaces import local_path
+from kg.rdf.namespaces import local_path, short_name
 from kg.read.queries import labels
 from kg.sparql.protocol import Answer
 from kg.store.base import Store
-from web.terminal import short
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def _cell(term: dict | None, labels: dict[str, str]) -> Cell:
     value = str(term["value"])
     if term["type"] == "uri":
         href = local_path(value) or (value if value.startswith(("http://", "https://")) else None)
-        return Cell(labels.get(value) or short(URIRef(value)), href=href, title=value, kind="uri")
+        return Cell(labels.get(value) or short_name(URIRef(value)), href=href, title=value, kind="uri")
     if term["type"] == "bnode":
         return Cell("_:" + value, kind="bnode")
     if term["type"] == "triple":

@@ -9,6 +9,8 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 from kg.errors import RequestError, SearchError
 from kg.search.service import FACETS, MAX_PAGE_SIZE, SearchIndex, SearchResults
 from kg.search.suggest import KINDS, MAX_SUGGESTIONS, suggest, warm
+from web.errors import status_of
+from web.params import whole_number
 
 bp = Blueprint("search", __name__)
 
@@ -31,16 +33,10 @@ def _warm(response):  # type: ignore[no-untyped-def]
     return response
 
 
-def _number(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        raise SearchError(f"{name} must be a whole number") from None
-
-
 def _run() -> SearchResults:
-    return search_index().search(request.args.get("q", ""), request.args.getlist("facet"),
-                                 _number("page", 1), _number("page_size", 20))
+    page = whole_number("page", 1, error=SearchError)
+    size = whole_number("page_size", 20, error=SearchError)
+    return search_index().search(request.args.get("q", ""), request.args.getlist("facet"), page, size)
 
 
 @bp.get("/search")
@@ -61,7 +57,8 @@ def search_api():  # type: ignore[no-untyped-def]
     try:
         return jsonify(_run().to_dict())
     except SearchError as problem:
-        return jsonify({"error": str(problem), "status": 400, "max_page_size": MAX_PAGE_SIZE}), 400
+        status = status_of(problem)
+        return jsonify({"error": str(problem), "status": status, "max_page_size": MAX_PAGE_SIZE}), status
 
 
 @bp.get("/api/suggest")
@@ -72,7 +69,7 @@ def suggest_api():  # type: ignore[no-untyped-def]
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown:
         raise RequestError(f"kind must be among {', '.join(KINDS)}, not {', '.join(unknown)}")
-    limit = _number("limit", 10)
+    limit = whole_number("limit", 10)
     if not 1 <= limit <= MAX_SUGGESTIONS:
         raise RequestError(f"limit must be from 1 to {MAX_SUGGESTIONS}, not {limit}")
     found = suggest(g.store, request.args.get("q", ""), kinds or KINDS, limit)

@@ -13,11 +13,9 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 
 from kg.errors import QueryLimitError, ReadOnlyError, RequestError
 from kg.rdf.formats import FORMATS
-from kg.rdf.namespaces import PREFIXES
 from kg.sparql.examples import DEFAULT_QUERY, EXAMPLES
 from kg.sparql.pool import QueryPool
-from kg.sparql.protocol import Answer, service_description
-from kg.store.answers import graph_bytes
+from kg.sparql.protocol import Answer, serialize_graph, service_description
 from web import errors
 from web.conneg import GRAPH_TYPES, MEDIA_TYPES, RESULT_TYPES, choose_formats, negotiate
 from web.errors import status_of
@@ -124,7 +122,7 @@ def _describe_service():  # type: ignore[no-untyped-def]
     if fmt == "html":
         return redirect(url_for("sparql.editor"))
     description = service_description(_endpoint_url(), g.store.graphs())
-    return Response(graph_bytes(description, fmt or "turtle", PREFIXES), content_type=MEDIA_TYPES[fmt or "turtle"])
+    return Response(serialize_graph(description, fmt or "turtle"), content_type=MEDIA_TYPES[fmt or "turtle"])
 
 
 @bp.get("/query")
@@ -139,6 +137,7 @@ def editor():  # type: ignore[no-untyped-def]
                               max_rows=min(g.settings.max_rows, PAGE_ROWS), base_iri=_endpoint_url())
             table = answer_table(g.store, answer)
         except (RequestError, QueryLimitError) as failure:  # shown on the page, with the endpoint's status
+            errors.log_limit(failure)
             error, status, retry_after = str(failure), status_of(failure), errors.retry_after(failure)
     downloads = []
     if table is not None:

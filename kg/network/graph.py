@@ -21,11 +21,10 @@ import networkx as nx
 
 from kg.errors import RequestError
 from kg.memory import release_free_memory
-from kg.rdf.namespaces import kind_of
+from kg.rdf.namespaces import THEME_LETTERS, kind_of, slug_of
 from kg.store.base import Store
 from kg.store.cache import is_immutable
 
-THEMES = "ABCDEFGHI"
 T = TypeVar("T")
 _MEMO_LOCK = Lock()
 
@@ -53,11 +52,6 @@ GRAPH_QUERIES = {
 log = logging.getLogger(__name__)
 
 
-def _short(iri: str | None) -> str:
-    """Return the last path segment of an IRI ('national' for id/level/national)."""
-    return iri.rstrip("/").rsplit("/", 1)[-1] if iri else ""
-
-
 def build_graph(store: Store) -> nx.Graph:
     """Read the DP-body bipartite graph from the store.
 
@@ -72,7 +66,7 @@ def build_graph(store: Store) -> nx.Graph:
     dps: dict[str, dict] = {}
 
     def dp(iri: str) -> dict:
-        return dps.setdefault(iri, {"kind": "dp", "label": _short(iri), "theme": "", "areas": set(),
+        return dps.setdefault(iri, {"kind": "dp", "label": slug_of(iri), "theme": "", "areas": set(),
                                     "methods": set()})
 
     for row in rows("dps"):
@@ -91,12 +85,12 @@ def build_graph(store: Store) -> nx.Graph:
     bodies: dict[str, dict] = {}
     for row in sorted(rows("bodies"), key=lambda r: tuple(v or "" for v in r.values())):
         bodies[row["body"]] = {"kind": "body", "label": row["bodyLabel"],  # type: ignore[index]
-                               "body_type": _short(row["bodyType"]) or "unknown",
+                               "body_type": slug_of(row["bodyType"]) or "unknown",
                                "reconciled": row["reconciled"] != "false"}
     edges: dict[tuple[str, str], set[str]] = {(r["dp"], r["body"]): set() for r in rows("edges")}  # type: ignore[misc]
     for row in rows("levels"):
         if (row["dp"], row["body"]) in edges:
-            edges[(row["dp"], row["body"])].add(_short(row["level"]))  # type: ignore[index]
+            edges[(row["dp"], row["body"])].add(slug_of(row["level"]))  # type: ignore[index]
     shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set of levels (a few dozen)
     for key, levels in edges.items():
         frozen = frozenset(levels)
@@ -108,7 +102,7 @@ def build_graph(store: Store) -> nx.Graph:
         if dp_iri not in graph:
             graph.add_node(dp_iri, **dp(dp_iri))
         if body_iri not in graph:
-            graph.add_node(body_iri, kind="body", label=_short(body_iri), body_type="unknown", reconciled=True)
+            graph.add_node(body_iri, kind="body", label=slug_of(body_iri), body_type="unknown", reconciled=True)
         graph.add_edge(dp_iri, body_iri, levels=levels)
     return graph
 
@@ -186,7 +180,7 @@ class Filters:
     min_shared: int = 1
 
     def __post_init__(self) -> None:
-        if self.theme is not None and (len(self.theme) != 1 or self.theme.upper() not in THEMES):
+        if self.theme is not None and (len(self.theme) != 1 or self.theme.upper() not in THEME_LETTERS):
             raise RequestError(f"unknown theme {self.theme!r}: give a letter A-I")
         if self.min_shared < 1:
             raise RequestError("min_shared must be at least 1")
@@ -246,7 +240,7 @@ def ego(graph: nx.Graph, center: str, radius: int = 1) -> nx.Graph:
     """Return the ego network of a node (a DP or body) up to `radius` steps, as a view on `graph`.
 
     Raises:
-        ValueError: the node is not in the graph.
+        RequestError: the node is not in the graph.
     """
     if center not in graph:
         raise RequestError(f"{center} is not in the network (no DP targets it, or it targets nothing)")
@@ -335,7 +329,7 @@ def serialise(graph: nx.Graph, fmt: str) -> bytes:
     """Serialise a graph as GraphML, GEXF or node-link JSON.
 
     Raises:
-        ValueError: unknown format.
+        RequestError: unknown format.
     """
     flat = _flat(graph)
     if fmt == "graphml":
@@ -356,7 +350,7 @@ def select(graph: nx.Graph, filters: Filters, center: str | None = None, radius:
     """Return the part of the graph a view shows: the filtered graph, or an ego network in it.
 
     Raises:
-        ValueError: the center is not in the network, or no link of it passes the filters.
+        RequestError: the center is not in the network, or no link of it passes the filters.
     """
     if center is not None and center not in graph:
         raise RequestError(f"{center} is not in the network (no DP targets it, or it targets nothing)")

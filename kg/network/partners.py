@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from kg.errors import RequestError
 from kg.network.graph import Graph, dp_nodes
-from kg.rdf.sparql_text import iri_ref
-from kg.read.queries import in_chunks
+from kg.rdf.namespaces import slug_of
+from kg.read.queries import in_chunks, labels
 from kg.store.base import Store
 from kg.store.cache import cached
 
@@ -119,7 +119,7 @@ def find_partners(store: Store, graph: Graph, dp: str, scope: str = "other-first
     (a DP that targets DWP shares a body with most of the 5,000 DPs of a large store).
 
     Raises:
-        ValueError: the DP is not in the network, or the scope is unknown.
+        RequestError: the DP is not in the network, or the scope is unknown.
     """
     if dp not in graph or graph.nodes[dp]["kind"] != "dp":
         raise RequestError(f"{dp} is not a DP in the network (it targets no body)")
@@ -179,7 +179,7 @@ def partners_for_bodies(store: Store, graph: Graph, bodies: list[str], theme: st
     Each DP's reasons are the given bodies it targets, weighted by rarity; `theme` keeps one theme.
 
     Raises:
-        ValueError: none of the bodies is targeted by any DP.
+        RequestError: none of the bodies is targeted by any DP.
     """
     known = [b for b in bodies if b in graph and graph.nodes[b]["kind"] == "body"]
     if not known:
@@ -206,15 +206,10 @@ def partners_for_bodies(store: Store, graph: Graph, bodies: list[str], theme: st
 
 def _add_labels(store: Store, partners: list[Partner]) -> None:
     """Replace the IRIs of shared areas and methods by their labels."""
-    iris = {r.iri for p in partners for r in p.areas + p.methods}
-    if not iris:
-        return
-    values = " ".join(iri_ref(i) for i in sorted(iris))
-    rows = store.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?l }}").rows
-    labels = {str(r["x"]): str(r["l"]) for r in rows}
+    found = labels(store, {r.iri for p in partners for r in p.areas + p.methods})
     for partner in partners:
         for reason in partner.areas + partner.methods:
-            reason.label = labels.get(reason.iri, reason.label.rsplit("/", 1)[-1])
+            reason.label = found.get(reason.iri, slug_of(reason.label))
 
 
 def _add_cells(store: Store, dp: str | None, partners: list[Partner]) -> None:

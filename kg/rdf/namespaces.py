@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 BASE = "https://w3id.org/equal-kg/"
 EQ = Namespace(BASE + "ns#")
 ID = Namespace(BASE + "id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
@@ -35,6 +35,13 @@ def stored_graph(var: str) -> str:
     'FILTER(?g != <urn:equal-kg:merge>)'
     """
     return f"FILTER({var} != <{MERGE_GRAPH}>)"
+
+#: The properties that name an entity, as a SPARQL property path: a DP's or a concept's (label and
+#: aliases), and a body's (with its abbreviations and the typos documents are known to make).
+NAMES = "rdfs:label|skos:altLabel"
+BODY_NAMES = "rdfs:label|skos:altLabel|skos:hiddenLabel|eq:abbreviation"
+#: The letters of the nine EQUAL themes.
+THEME_LETTERS = "ABCDEFGHI"
 
 #: Prefixes declared in every SPARQL query and serialisation we produce.
 PREFIXES: dict[str, str] = {
@@ -128,6 +135,15 @@ def theme_iri(letter: str) -> URIRef:
     return entity_iri("theme", letter.upper())
 
 
+def slug_of(iri: object) -> str:
+    """Return the last path segment of an IRI: an entity's slug, a theme's letter ('' for none).
+
+    >>> slug_of("https://w3id.org/equal-kg/id/theme/D"), slug_of(None)
+    ('D', '')
+    """
+    return str(iri).rstrip("/").rsplit("/", 1)[-1] if iri else ""
+
+
 def local_path(iri: str) -> str | None:
     """Return the path the web app serves an equal-kg entity IRI at (`/id/dp/seem`); None for other IRIs.
 
@@ -155,3 +171,29 @@ def kind_of(iri: str) -> str | None:
     if not iri.startswith(str(ID)):
         return None
     return iri[len(str(ID)):].split("/", 1)[0] or None
+
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: len(item[1]), reverse=True)
+
+
+def short_name(term: Node | None, width: int = 60) -> str:
+    """Show a term briefly: IRIs as prefixed names, literals as their text, cut to `width`.
+
+    >>> short_name(URIRef("https://w3id.org/equal-kg/id/body/dti"))
+    'body:dti'
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in _BY_LENGTH:
+            if text.startswith(namespace) and text != namespace:
+                text = f"{prefix}:{text[len(namespace):]}"
+                break
+        else:
+            text = f"<{text}>"
+    elif isinstance(term, Literal):
+        text = " ".join(str(term).split())
+    else:
+        text = str(term)
+    return text if len(text) <= width else text[: width - 1] + "…"

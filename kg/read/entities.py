@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.rdf.namespaces import HYDRA, ID, cell_anchor, kind_of
@@ -249,6 +249,11 @@ def _page_terms(iri: str, page: int, has_next: bool) -> list[tuple[str, str, str
     if page > 1:
         terms.append((view, str(HYDRA.previous), page_iri(iri, page - 1)))
     return terms
+
+
+def is_literal(node: Node) -> bool:
+    """Tell whether a term is a literal (for templates)."""
+    return isinstance(node, Literal)
 
 
 def is_a(store: Store, iri: str, cls: str) -> bool:

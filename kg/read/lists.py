@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.errors import RequestError
-from kg.rdf.namespaces import ID
+from kg.rdf.namespaces import ID, slug_of
 from kg.store.base import Store
 from kg.store.cache import cached
 
@@ -139,10 +139,6 @@ def filter_choices(store: Store, name: str, filter_name: str) -> list[str]:
     return LISTINGS[name].choices(READERS[name](store), filter_name)
 
 
-def _slug(iri: object) -> str:
-    return str(iri).rsplit("/", 1)[-1]
-
-
 def _sets(store: Store, query: str, key: str, value: str) -> dict[str, set[str]]:
     """Group the values of a two-column SELECT by its key column."""
     grouped: dict[str, set[str]] = {}
@@ -163,7 +159,7 @@ def list_dps(store: Store) -> list[Row]:
     dps: dict[str, Row] = {}
     for r in store.values("SELECT DISTINCT ?dp ?label WHERE { ?dp a eq:DevelopmentPartnership ; rdfs:label ?label }"):
         iri, label = str(r["dp"]), str(r["label"])
-        item = dps.setdefault(iri, {"iri": iri, "slug": _slug(iri), "label": label, "themes": [], "regions": [],
+        item = dps.setdefault(iri, {"iri": iri, "slug": slug_of(iri), "label": label, "themes": [], "regions": [],
                                     "bodies_targeted": 0})
         if (label.lower(), label) < (str(item["label"]).lower(), str(item["label"])):
             item["label"] = label  # the first label in alphabetical order
@@ -194,11 +190,11 @@ def list_bodies(store: Store) -> list[Row]:
         ?theme skos:notation ?t }""", "b", "t")
     levels = _sets(store, """SELECT DISTINCT ?b ?level WHERE {
         ?st rdf:predicate eq:targets ; rdf:object ?b ; eq:level ?level }""", "b", "level")
-    bodies = [{"iri": str(r["b"]), "slug": _slug(r["b"]), "label": str(r["label"]), "type": r["type"],
-               "type_id": _slug(r["typeIri"]) if r["typeIri"] else None, "dps": int(str(r["dps"])),
+    bodies = [{"iri": str(r["b"]), "slug": slug_of(r["b"]), "label": str(r["label"]), "type": r["type"],
+               "type_id": slug_of(r["typeIri"]) if r["typeIri"] else None, "dps": int(str(r["dps"])),
                "targeted": "yes" if int(str(r["dps"])) else "no",
                "reconciled": r["reconciled"] != "false", "themes": sorted(themes.get(str(r["b"]), ())),
-               "levels": sorted(_slug(level) for level in levels.get(str(r["b"]), ()))} for r in rows]
+               "levels": sorted(slug_of(level) for level in levels.get(str(r["b"]), ()))} for r in rows]
     return sorted(bodies, key=_most("dps"))  # sorted here: Virtuoso refuses LCASE() of a SAMPLE alias
 
 
@@ -221,7 +217,7 @@ def list_policy_areas(store: Store) -> list[Row]:
     areas: dict[str, Row] = {}
     for r in store.values(f"""SELECT ?a ?l WHERE {{ ?a a eq:PolicyArea ; rdfs:label ?l
             FILTER(STRSTARTS(STR(?a), "{ID}policy-area/")) }} ORDER BY ?a ?l"""):
-        areas.setdefault(str(r["a"]), {"iri": str(r["a"]), "slug": _slug(r["a"]), "label": str(r["l"]),
+        areas.setdefault(str(r["a"]), {"iri": str(r["a"]), "slug": slug_of(r["a"]), "label": str(r["l"]),
                                         "activities": 0, "dps": 0, "themes": []})
     for field, cls in (("activities", "eq:MainstreamingActivity"), ("dps", "eq:DevelopmentPartnership")):
         for r in store.values(f"""SELECT ?a (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} ; eq:policyArea ?a }}
@@ -243,7 +239,7 @@ def list_documents(store: Store) -> list[Row]:
         WHERE { ?d a eq:Document ; rdfs:label ?l ; a ?k . FILTER(?k != eq:Document)
         OPTIONAL { ?d eq:fileName ?f } OPTIONAL { ?d eq:theme/skos:notation ?n } }
         GROUP BY ?d""")
-    documents = [{"iri": str(r["d"]), "slug": _slug(r["d"]), "label": str(r["label"]), "file": r["file"],
+    documents = [{"iri": str(r["d"]), "slug": slug_of(r["d"]), "label": str(r["label"]), "file": r["file"],
                   "kind": _DOCUMENT_KINDS.get(str(r["kinds"] or ""), r["kinds"]), "theme": r["theme"]}
                  for r in rows]
     # sorted here: Virtuoso 7.2 returns ORDER BY on a SAMPLE alias in reverse

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.rdf.namespaces import CURATED_GRAPH, ID
-from kg.rdf.sparql_text import iri_ref, is_safe_iri, values_clause
+from kg.rdf.sparql_text import iri_list, iri_ref, is_safe_iri, values_clause
 from kg.store.base import Store
 from kg.store.cache import cached
 
@@ -66,8 +66,7 @@ def in_chunks(store: Store, template: str, values: Iterable[str], size: int = 30
     wanted = sorted(set(values))
     rows: list[dict] = []
     for start in range(0, len(wanted), size):
-        values = " ".join(iri_ref(i) for i in wanted[start:start + size])
-        rows += store.select(template.replace("{values}", values)).rows
+        rows += store.select(template.replace("{values}", iri_list(wanted[start:start + size]))).rows
     return rows
 
 

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import re
 
-from kg.rdf.namespaces import entity_iri
+from kg.rdf.namespaces import BODY_NAMES, NAMES, entity_iri
 from kg.rdf.sparql_text import iri_ref, is_safe_iri
 from kg.store.base import Store
 
 #: The classes and name properties each kind is resolved by.
-KINDS: dict[str, tuple[str, str]] = {
-    "dp": ("eq:DevelopmentPartnership", "rdfs:label|skos:altLabel"),
-    "body": ("eq:Body", "rdfs:label|skos:altLabel|skos:hiddenLabel|eq:abbreviation"),
-}
+KINDS: dict[str, tuple[str, str]] = {"dp": ("eq:DevelopmentPartnership", NAMES), "body": ("eq:Body", BODY_NAMES)}
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.rdf.namespaces import CURATED_GRAPH, cell_anchor, local_path, stored_graph
+from kg.rdf.namespaces import BODY_NAMES, CURATED_GRAPH, cell_anchor, local_path, slug_of, stored_graph
 from kg.rdf.sparql_text import values_clause
 from kg.store.base import Store
 
@@ -20,15 +20,6 @@ TEXT_FIELDS = ("name", "aliases", "aim", "objectives", "background", "outcomes",
                "what", "who", "when", "how", "why", "policy", "dps", "bodies", "text")
 #: Facet fields: keywords (slugs), counted per result set and usable as `theme:D`.
 FACETS = ("kind", "theme", "region", "body", "level", "area", "document")
-
-
-def slug(iri: str) -> str:
-    """Return the last path segment of an IRI, as facet values use it.
-
-    >>> slug("https://w3id.org/equal-kg/id/theme/D")
-    'D'
-    """
-    return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclass
@@ -106,7 +97,7 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
             value = str(row["o"])
             for label in labels.get(value, ("",)):
                 if name in FACETS:
-                    entry.facets[name].add(slug(value))
+                    entry.facets[name].add(slug_of(value))
                     entry.extra.append(label)  # region, theme, body and area names feed `content`
                     if name == "body":
                         entry.text["bodies"].append(label)
@@ -117,7 +108,7 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
     for row in store.values(f"""SELECT DISTINCT ?s ?level WHERE {{ {vals}
             ?st rdf:subject ?s ; rdf:predicate eq:targets ; eq:level ?level }}"""):
         if str(row["s"]) in entries:
-            entries[str(row["s"])].facets["level"].add(slug(str(row["level"])))
+            entries[str(row["s"])].facets["level"].add(slug_of(str(row["level"])))
     return list(entries.values())
 
 
@@ -135,7 +126,7 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
         if entry is None:
             entry = rows[iri] = Entry(iri, "row", "", local_path(doc) or doc)
             entry.source.add(doc)
-            entry.facets["document"].add(slug(doc))
+            entry.facets["document"].add(slug_of(doc))
             numbers[iri] = (doc, number)
             activity_of[iri] = str(row["act"])
         column = columns.get(str(row["p"]).rsplit("#", 1)[-1])
@@ -154,19 +145,19 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
         if kind == "involves":
             section.text["dps"].append(label)
         elif kind == "audience":
-            section.facets["body"].add(slug(value))
+            section.facets["body"].add(slug_of(value))
             section.text["bodies"].append(label)
         elif kind == "policyArea":
-            section.facets["area"].add(slug(value))
+            section.facets["area"].add(slug_of(value))
             section.text["policy"].append(label)
         else:
-            section.facets["theme"].add(slug(value))
+            section.facets["theme"].add(slug_of(value))
     for row in store.values(f"""SELECT DISTINCT ?act ?level WHERE {{ {vals}
             GRAPH ?g {{ ?st rdf:subject ?act ; rdf:predicate eq:audience ; eq:level ?level }} {stored} }}"""):
-        sections[str(row["act"])].facets["level"].add(slug(str(row["level"])))
+        sections[str(row["act"])].facets["level"].add(slug_of(str(row["level"])))
     for row in store.values(f"""SELECT DISTINCT ?act ?region WHERE {{ {vals}
             GRAPH ?g {{ ?act eq:involves ?dp }} {stored} ?dp eq:region ?region }}"""):
-        sections[str(row["act"])].facets["region"].add(slug(str(row["region"])))
+        sections[str(row["act"])].facets["region"].add(slug_of(str(row["region"])))
     cells: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
     for row in store.values(f"""SELECT ?g ?n ?column ?line WHERE {{ {vals}
             GRAPH ?g {{ ?c a eq:Cell ; eq:rowNumber ?n ; eq:column ?column ; eq:line ?line }} {stored} }}"""):
@@ -177,7 +168,7 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
         section = sections[activity_of[iri]]
         doc, number = numbers[iri]
         area = "; ".join(dict.fromkeys(section.text["policy"])) or "Strategy"
-        entry.title = f"{area}, row {number} ({section.title or slug(doc)})"
+        entry.title = f"{area}, row {number} ({section.title or slug_of(doc)})"
         entry.cells = cells.get((doc, number), {})
         entry.url = next((entry.cells[c] for c in ("what", "who", "how", "when", "why", "dps")
                           if c in entry.cells), entry.url)
@@ -203,9 +194,9 @@ def document_entries(store: Store, docs: Iterable[str] | None = None) -> list[En
         entry.sha = str(row["sha"])
         entry.text["name"].append(str(row["title"]))
         entry.text["text"].append(_str(row["content"]))
-        entry.facets["document"].add(slug(iri))
+        entry.facets["document"].add(slug_of(iri))
         if row["theme"] is not None:
-            entry.facets["theme"].add(slug(str(row["theme"])))
+            entry.facets["theme"].add(slug_of(str(row["theme"])))
     return list(entries.values())
 
 
@@ -215,12 +206,12 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
     entries: dict[str, Entry] = {}
     for row in store.values(f"""SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {vals}
             GRAPH ?g {{ ?s a eq:Body ; ?p ?o .
-            VALUES ?p {{ rdfs:label skos:altLabel skos:hiddenLabel eq:abbreviation }} }} {stored_graph("?g")} }}"""):
+            VALUES ?p {{ {BODY_NAMES.replace("|", " ")} }} }} {stored_graph("?g")} }}"""):
         iri, kind = str(row["s"]), str(row["p"])
         entry = entries.get(iri)
         if entry is None:
             entry = entries[iri] = Entry(iri, "body", "", local_path(iri) or iri)
-            entry.facets["body"].add(slug(iri))
+            entry.facets["body"].add(slug_of(iri))
         entry.source.add(str(row["g"]))
         if kind.endswith("rdf-schema#label"):
             entry.title = entry.title or str(row["o"])
@@ -236,11 +227,11 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
             continue
         entry.source.add(str(row["g"]))
         if row["theme"] is not None:
-            entry.facets["theme"].add(slug(str(row["theme"])))
+            entry.facets["theme"].add(slug_of(str(row["theme"])))
         if row["level"] is not None:
-            entry.facets["level"].add(slug(str(row["level"])))
+            entry.facets["level"].add(slug_of(str(row["level"])))
     for entry in entries.values():
-        entry.title = entry.title or slug(entry.id)
+        entry.title = entry.title or slug_of(entry.id)
     return list(entries.values())
 
 

@@ -17,7 +17,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.query import FuzzyTerm, NullQuery, Or, Query, Term
 
 from kg.errors import SearchError
-from kg.rdf.namespaces import CURATED_GRAPH
+from kg.rdf.namespaces import BODY_NAMES, CURATED_GRAPH
 from kg.search.index import FACETS, TEXT_FIELDS, make_schema
 from kg.store.base import Store
 
@@ -71,7 +71,7 @@ class Aliases:
         """Load the names of the bodies in the curated graph."""
         aliases = cls()
         rows = store.select(f"""SELECT ?b ?name WHERE {{ GRAPH <{CURATED_GRAPH}> {{ ?b a eq:Body ;
-            rdfs:label|skos:altLabel|skos:hiddenLabel|eq:abbreviation ?name }} }} ORDER BY ?b""").rows
+            {BODY_NAMES} ?name }} }} ORDER BY ?b""").rows
         for row in rows:
             aliases.add(str(row["b"]), str(row["name"]))
         return aliases
@@ -223,11 +223,18 @@ def whoosh_failures(message: str) -> Iterator[None]:
 
 
 def _raised_in_whoosh(error: BaseException) -> bool:
-    """Tell whether an exception was raised by whoosh's code (the innermost frame of its traceback)."""
+    """Tell whether an exception was raised inside whoosh: some frame below the guard is whoosh's (an error
+    it meets in the standard library, such as `re`, counts), and none of them is ours beneath it."""
     frame = error.__traceback__
-    while frame is not None and frame.tb_next is not None:
+    inside = False
+    while frame is not None:
+        module = str(frame.tb_frame.f_globals.get("__name__", ""))
+        if module.startswith("whoosh"):
+            inside = True
+        elif inside and module.startswith(("kg.", "web.", "ingest.")):
+            return False  # whoosh called back into our code, which failed: ours
         frame = frame.tb_next
-    return frame is not None and str(frame.tb_frame.f_globals.get("__name__", "")).startswith("whoosh")
+    return inside
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -23,9 +23,9 @@ from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.query import And, Every, MultiTerm, Query, Term
 
 from kg.errors import SearchError
-from kg.rdf.namespaces import ID
+from kg.rdf.namespaces import ID, slug_of
 from kg.read.queries import labels, labels_under
-from kg.search.entries import FACETS, TEXT_FIELDS, slug
+from kg.search.entries import FACETS, TEXT_FIELDS
 from kg.search.index import build_index, index_exists, open_index, sync_index, update_index
 from kg.search.query import Aliases, check, expand, fuzzy, parse, whoosh_failures
 from kg.store.base import Store
@@ -357,5 +357,5 @@ class SearchIndex:
         for iri, label in _facet_labels(self.store, iris).items():
             labels[iris[iri]] = label
         for (name, value) in {(n, v) for n, found in values.items() for v in found} - set(labels):
-            labels[(name, value)] = value.upper() if name == "theme" else slug(value)
+            labels[(name, value)] = value.upper() if name == "theme" else slug_of(value)
         return labels

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kg.rdf.namespaces import ID, local_path
+from kg.rdf.namespaces import BODY_NAMES, ID, NAMES, local_path
 from kg.read.lists import list_bodies, list_dps, list_policy_areas, list_themes
 from kg.read.queries import labels
 from kg.search.query import edit_distance
@@ -34,13 +34,7 @@ MAX_SUGGESTIONS = 20
 #: How a name matched, best first (a suggestion keeps its best match).
 EXACT, START, WORDS, NEAR = range(4)
 _WORD = re.compile(r"[a-z0-9]+")
-_NAMES = {  # the properties each kind is known by, besides rdfs:label
-    "dp": "rdfs:label|skos:altLabel",
-    "body": "rdfs:label|skos:altLabel|skos:hiddenLabel|eq:abbreviation",
-    "theme": "rdfs:label|skos:altLabel",
-    "policy-area": "rdfs:label|skos:altLabel",
-    "region": "rdfs:label|skos:altLabel",
-}
+_NAMES = {kind: BODY_NAMES if kind == "body" else NAMES for kind in KINDS}  # the properties each kind is known by
 
 
 def words_of(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from kg.errors import QueryError, ReadOnlyError
 from kg.rdf.formats import FORMATS, GRAPH, RESULTS
 from kg.rdf.namespaces import PREFIXES
-from kg.rdf.sparql_text import dataset_iris, keywords, unescape_codepoints, with_limit
+from kg.rdf.sparql_text import dataset_iris, is_safe_iri, keywords, unescape_codepoints, with_limit
 from kg.store.base import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -131,6 +131,8 @@ def check_dataset(store: Store, clauses: list[str], parameters: list[str]) -> No
                              "name stored graphs (listed in the service description); this endpoint never "
                              "fetches a URL or reads a file")
     for graph in parameters:
+        if not is_safe_iri(graph):
+            raise QueryError(f"<{graph}> is not a valid IRI: default-graph-uri and named-graph-uri name graphs by IRI")
         if graph not in stored and not graph.startswith(("http://", "https://")):
             raise QueryError(f"<{graph}> is not a graph of this store, and this endpoint never reads a file "
                              "or fetches a URL: default-graph-uri and named-graph-uri name stored graphs")
@@ -191,3 +193,9 @@ def service_description(endpoint: str, graphs: list[str]) -> Graph:
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
     return graph
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """Serialise a small rdflib graph (the service description, with its own prefixes) in a graph format;
+    rdflib knows its serialisers by the media types of `kg.rdf.formats`."""
+    return graph.serialize(format=FORMATS[fmt].media_type.split(";")[0], encoding="utf-8")

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.rdf.formats import FORMATS, RESULTS
@@ -132,9 +132,3 @@ def rdf_document(triples: list[Any], fmt: str, prefixes: dict[str, str]) -> byte
 def jsonld_head(context: dict[str, str]) -> bytes:
     """Return the opening of a JSON-LD document whose `@graph` the engine writes next (then `}`)."""
     return b'{"@context": ' + json.dumps(context, ensure_ascii=False).encode() + b',\n"@graph": '
-
-
-def graph_bytes(graph: Graph, fmt: str, prefixes: dict[str, str]) -> bytes:
-    """Serialise a small rdflib graph (the service description) as `rdf_document` writes entity pages."""
-    triples = list(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
-    return rdf_document(triples, fmt, prefixes)

@@ -35,17 +35,10 @@ class Store(ABC):
     #: (Oxigraph reads its sorted indexes): paging may then skip the cost of sorting.
     stable_order = True
 
-    def __init__(self, location: str, index_location: str = "", merged: bool = True) -> None:
+    def __init__(self, location: str, index_location: str = "") -> None:
         self.location = location
-        #: True when the default graph holds the merge of the named graphs; False only for an older
-        #: database opened read-only, read over the engine's union (duplicates included).
-        self.merged = merged
         #: Where this store's search index lives when it is tied to the store (a snapshot's index).
         self.index_location = index_location
-        #: Whatever keeps the store's files from being cleaned up while it is open (a snapshot lease).
-        self.lease: Any = None
-        #: True while no one else can read this database (a snapshot being written): bulk writes are safe.
-        self.private = False
 
     # ---- reading ----
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.errors import QueryError, StoreError
+from kg.errors import EngineError, QueryError, StoreError
 from kg.rdf import ntriples
 from kg.rdf.namespaces import PREFIXES, sparql_prefixes
 from kg.store.answers import (
@@ -40,14 +40,18 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def _query_errors() -> Iterator[None]:
-    """Turn the engine's parse and evaluation errors into QueryError, with its message."""
+def _engine_errors(written_by_a_person: bool = False) -> Iterator[None]:
+    """Name the engine's failures: on a person's query, QueryError with the engine's message; on a query
+    the code wrote, EngineError (a bug of ours), or StoreError when the database cannot be read."""
     try:
         yield
-    except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {error}") from None
-    except (ValueError, OSError, RuntimeError) as error:
-        raise QueryError(f"query failed: {error}") from None
+    except (SyntaxError, ValueError, OSError, RuntimeError) as error:
+        if written_by_a_person:
+            what = "SPARQL syntax error" if isinstance(error, SyntaxError) else "query failed"
+            raise QueryError(f"{what}: {error}") from None
+        if isinstance(error, OSError):
+            raise StoreError(f"cannot read the store: {error}") from None
+        raise EngineError(f"the engine refused a query of ours: {error}") from error
 
 
 def _replacement(graph: str, triples: Graph) -> str:
@@ -60,13 +64,21 @@ class EmbeddedStore(Store):
     """The store in an Oxigraph database: on disk (RocksDB) or in memory."""
 
     def __init__(self, engine: ox.Store, location: str, index_location: str = "", merged: bool = True) -> None:
-        super().__init__(location, index_location, merged)
+        super().__init__(location, index_location)
         self._engine = engine
+        #: True when the default graph holds the merge of the named graphs; False only for an older
+        #: database opened read-only, read over the engine's union (duplicates included).
+        self.merged = merged
+        #: Whatever keeps the store's files from being cleaned up while it is open (a snapshot lease).
+        self.lease: Any = None
+        #: True while no one else can read this database (a snapshot being written): bulk writes are safe.
+        self.private = False
 
     # ---- reading ----
 
-    def _run(self, sparql: str) -> Any:
-        with _query_errors():
+    def _run(self, sparql: str, written_by_a_person: bool = False) -> Any:
+        """Run a query over the merge; a failure is the person's QueryError for their text, else our EngineError."""
+        with _engine_errors(written_by_a_person):
             return self._engine.query(sparql_prefixes() + sparql, use_default_graph_as_union=not self.merged)
 
     def select(self, sparql: str) -> SelectResult:
@@ -116,7 +128,7 @@ class EmbeddedStore(Store):
         result = self._run(sparql)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        with _query_errors():
+        with _engine_errors():
             return list(dict.fromkeys(result))
 
     def query_serialized(self, sparql: str, results_format: str = "json",
@@ -126,7 +138,7 @@ class EmbeddedStore(Store):
         The query form is 'select', 'ask' or 'graph'; SELECT and ASK answers use
         `results_format`, CONSTRUCT and DESCRIBE answers `graph_format`.
         """
-        result = self._run(sparql)
+        result = self._run(sparql, written_by_a_person=True)
         if isinstance(result, ox.QueryTriples):
             return "graph", result.serialize(format=engine_format(graph_format))
         form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
@@ -148,7 +160,7 @@ class EmbeddedStore(Store):
         if body is not None and (rows_at_most(body, results_format) <= max_rows
                                  or exact_rows(body, results_format) <= max_rows):
             return "select", with_truncated(body, results_format, False), False
-        with _query_errors():
+        with _engine_errors(written_by_a_person=True):
             result = self._engine.query(sparql, **options)
             if isinstance(result, ox.QueryBoolean):
                 return "ask", result.serialize(format=engine_format(results_format)), False
@@ -161,7 +173,7 @@ class EmbeddedStore(Store):
 
     def _serialized(self, sparql: str, options: dict[str, Any], results_format: str) -> bytes | None:
         """Run a SELECT and let the engine serialise its answer; None if it does not parse."""
-        with _query_errors():
+        with _engine_errors(written_by_a_person=True):
             try:
                 result = self._engine.query(sparql, **options)
             except SyntaxError:

@@ -37,7 +37,11 @@ def open_store(location: str | Path, read_only: bool = False, *, settings: Any =
 
 
 def snapshot_root(location: str) -> SnapshotRoot | None:
-    """Return the snapshot root a location names, or None for memory:, URLs and plain databases."""
+    """Return the snapshot root a location names, or None for memory:, http(s) endpoints and plain databases.
+
+    Raises:
+        StoreError: a URL of another scheme (`kg.store.location.parse_location`).
+    """
     parsed = parse_location(location)
     if not parsed.on_disk or parsed.path is None:
         return None

@@ -23,8 +23,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from kg.errors import QueryError, StoreError
+from kg.errors import EngineError, QueryError, StoreError
 from kg.rdf import ntriples
+from kg.rdf.formats import FORMATS
 from kg.rdf.namespaces import BASE, MERGE_GRAPH, PREFIXES, sparql_prefixes
 from kg.rdf.sparql_text import TOKENS, iri_ref, is_safe_iri, keywords, names_graph
 from kg.settings import Settings
@@ -39,8 +40,8 @@ log = logging.getLogger(__name__)
 PREFIX_LINE = sparql_prefixes().replace("\n", " ")
 #: Accept headers by query form (Virtuoso answers 406 when the first type does not fit the form).
 #: JSON, not XML: pyoxigraph 0.5's XML results parser trims spaces and line breaks off literals.
-ACCEPT = {"select": "application/sparql-results+json", "ask": "application/sparql-results+json",
-          "graph": "application/n-triples"}
+ACCEPT = {"select": FORMATS["json"].media_type, "ask": FORMATS["json"].media_type,
+          "graph": FORMATS["ntriples"].media_type}
 #: Triples per INSERT DATA operation (Virtuoso's compiler gives up a little under 5,000 lines).
 OP_TRIPLES = 1000
 #: Largest update request; a graph that needs more is written to a staging graph, then moved.
@@ -130,12 +131,17 @@ class RemoteStore(Store):
 
     @contextlib.contextmanager
     def _answer(self, sparql: str, form: str, params: list[tuple[str, str]] | None = None,
-                prologue: str | None = None) -> Iterator[tuple[Any, Any]]:
+                prologue: str | None = None, written_by_a_person: bool = False) -> Iterator[tuple[Any, Any]]:
         """Run a query (over the merge unless a `prologue` is given); yield (parsed answer, response
-        headers) while the response is open."""
+        headers) while the response is open. The engine refusing a query the code wrote is our EngineError."""
         url = self.client.query_url
         prologue = self.pragmas(sparql) + PREFIX_LINE if prologue is None else prologue
-        response = self.client.query(prologue + sparql, ACCEPT[form], params)
+        try:
+            response = self.client.query(prologue + sparql, ACCEPT[form], params)
+        except QueryError as error:
+            if written_by_a_person:
+                raise
+            raise EngineError(str(error)) from error
         with response, self.client.reading(url):
             try:
                 if form == "graph":
@@ -209,9 +215,10 @@ class RemoteStore(Store):
             return list(dict.fromkeys(triples))
 
     def _fetch(self, sparql: str, form: str, limit: int | None = None, params: list[tuple[str, str]] | None = None,
-               prologue: str | None = None) -> tuple[Any, list[str], list[Any], bool]:
+               prologue: str | None = None, written_by_a_person: bool = False
+               ) -> tuple[Any, list[str], list[Any], bool]:
         """Run a query; return (ASK answer or None, variables, solutions or triples, cut by the engine)."""
-        with self._answer(sparql, form, params, prologue) as (answer, headers):
+        with self._answer(sparql, form, params, prologue, written_by_a_person) as (answer, headers):
             if form == "ask":
                 return bool(answer), [], [], False
             variables = [v.value for v in answer.variables] if form == "select" else []
@@ -223,7 +230,7 @@ class RemoteStore(Store):
                          graph_format: str = "turtle") -> tuple[str, bytes]:
         """Run any query and serialise its answer; return (query form, bytes)."""
         form = query_form(sparql)
-        boolean, variables, items, _ = self._fetch(sparql, form)
+        boolean, variables, items, _ = self._fetch(sparql, form, written_by_a_person=True)
         return form, _serialize(form, boolean, variables, items, results_format, graph_format)
 
     def run_protocol_query(self, sparql: str, *, dataset: tuple[list[str], list[str]] | None = None,
@@ -244,7 +251,8 @@ class RemoteStore(Store):
             params = [("default-graph-uri", g) for g in dataset[0]] + [("named-graph-uri", g) for g in dataset[1]]
         base = f"BASE {iri_ref(base_iri)} " if base_iri and is_safe_iri(base_iri) else ""
         prologue = self.pragmas(sparql, union and dataset is None) + base + PREFIX_LINE
-        boolean, variables, items, engine_cut = self._fetch(sparql, form, max_rows + 1, params, prologue)
+        boolean, variables, items, engine_cut = self._fetch(sparql, form, max_rows + 1, params, prologue,
+                                                            written_by_a_person=True)
         truncated = len(items) > max_rows or engine_cut
         body = _serialize(form, boolean, variables, items[:max_rows], results_format, graph_format, truncated)
         return form, body, truncated

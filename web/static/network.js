@@ -14,9 +14,8 @@
     box.textContent = text || "";
     return box;
   }
-  function entityPath(iri) {
-    var at = iri.indexOf("/id/");
-    return at >= 0 && iri.indexOf("https://w3id.org/equal-kg/") === 0 ? iri.slice(at) : null;
+  function entityPath(iri) {  // as kg.rdf.namespaces.local_path: the server says where entity IRIs start
+    return iri.indexOf(data.idBase) === 0 ? "/id/" + iri.slice(data.idBase.length) : null;
   }
   function link(text, href) {
     var a = document.createElement("a");
