@@ -113,7 +113,16 @@ def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
                  Request("partners-page-bodies", "/partners?body=DTI,ODPM"),
                  Request("matrix-page", "/network/matrix"),
                  Request("search-page", "/search?" + urllib.parse.urlencode({"q": "procurement"})),
-                 Request("query-page", "/query")],
+                 Request("query-page", "/query"), Request("theme-page", "/id/theme/D"),
+                 Request("body-list-all-page-2", "/bodies?all=1&sort=name&page=2"),
+                 Request("policy-area-list-page", "/policy-areas"), Request("document-list-page", "/documents"),
+                 Request("document-list-filtered", "/documents?kind=summary&sort=kind&page=2"),
+                 Request("network-whole-page", "/network")],
+        "suggest": [Request(f"suggest-{name}", "/api/suggest?" + urllib.parse.urlencode({"q": typed, "kind": kind}))
+                    for name, typed, kind in (("acronym", "dti", "dp,body"), ("typo", "opdm", "body"),
+                                              ("misspelt", "jobcenter plus", "body"), ("words", "social ent", ""),
+                                              ("dp-prefix", dp[:5], "dp"), ("dp-typo", "brigth", "dp"),
+                                              ("letter", "s", ""))],
         "search": [search(*s) for s in SEARCHES],
         "partners": [Request("partners-dp", f"/api/partners?dp={dp}&scope=other-first"),
                      Request("partners-dp-heavy", f"/api/partners?dp={picked['heavy_dp']}&scope=other-first"),
@@ -128,4 +137,5 @@ def service_requests(picked: dict[str, str]) -> dict[str, list[Request]]:
 
 def mix(groups: dict[str, list[Request]]) -> list[Request]:
     """The request mix of the throughput run: every page, API, search, partners and network request."""
-    return [r for name in ("pages", "html", "api", "rdf", "search", "partners", "network") for r in groups[name]]
+    return [r for name in ("pages", "html", "api", "rdf", "search", "suggest", "partners", "network")
+            for r in groups[name]]

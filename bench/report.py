@@ -14,7 +14,7 @@ TARGETS = {
     "ingest_s": 60.0, "cold_start_s": 2.0, "page_p50_ms": 30.0, "json_p50_ms": 15.0, "search_p50_ms": 30.0,
     "partners_p50_ms": 100.0, "partners_p50_ms_20k": 300.0, "network_ready_s": 3.0,
     "sparql_throughput_ratio": 10.0, "service_memory_mb": 500.0, "rdf_p50_ms": 50.0, "rdf_kb": 500.0,
-    "html_p50_ms": 15.0, "lookup_vs_engine": 1.5,
+    "html_p50_ms": 15.0, "lookup_vs_engine": 1.5, "suggest_p50_ms": 20.0, "html_kb": 300.0,
 }
 #: The SPARQL lookup timed over HTTP and in process (issue 13: 3,355 rows for the DWP at 5,000 DPs).
 LOOKUP = "probe-dps-targeting-body"
@@ -54,6 +54,11 @@ def checks(result: dict) -> list[dict[str, object]]:
             *(n for n in groups.get("network", []) if not n.endswith("json"))]
     value, worst = _worst(latency_of, html)
     add("every HTML page p50", value, TARGETS["html_p50_ms"], "ms", f"worst: {worst}")
+    pages = [(latency_of[n]["bytes"] / 1024, n) for n in html if n in latency_of and latency_of[n].get("bytes")]
+    largest = max(pages, default=(None, ""))
+    add("largest HTML page", round(largest[0], 1) if largest[0] is not None else None, TARGETS["html_kb"], "KB",
+        f"{largest[1]}")
+    latency("suggest (type-ahead) p50", "suggest", TARGETS["suggest_p50_ms"])
     latency("their JSON p50", "api", TARGETS["json_p50_ms"])
     latency("search p50", "search", TARGETS["search_p50_ms"])
     latency("entity RDF (a page of its description) p50", "rdf", TARGETS["rdf_p50_ms"])

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-GROUPS = ("pages", "api", "rdf", "search", "partners", "network")
+GROUPS = ("pages", "html", "api", "rdf", "search", "suggest", "partners", "network")
 TARGETS = {"ingest end to end", "service cold start", "body and DP pages p50", "their JSON p50", "search p50",
            "entity RDF (a page of its description) p50", "entity RDF largest answer",
            "partners p50", "network view ready in the browser", "SPARQL endpoint throughput vs rdflib-endpoint",
-           "service memory (peak PSS, all processes)", "every HTML page p50",
+           "service memory (peak PSS, all processes)", "every HTML page p50", "largest HTML page",
+           "suggest (type-ahead) p50",
            "SPARQL lookup over HTTP vs pyoxigraph in process"}
 
 

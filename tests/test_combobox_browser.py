@@ -110,3 +110,20 @@ def test_a_long_list_is_followed_page_by_page(page, server_url: str) -> None:
     assert page.locator("table.index tbody tr").count() > 3
     assert all(text.strip() for text in page.locator("table.index tbody td:nth-child(2)").all_inner_texts())
     clean(page)
+
+
+def test_a_search_hit_says_what_it_is(page, server_url: str) -> None:
+    """A strategy row is titled by its WHAT text, with its row, policy area and document; a DP shows its aim."""
+    page.goto(server_url + "/search?q=procurement")
+    row = page.locator("li.hit-row").first
+    title = row.locator("a.hit-title").inner_text()
+    assert title and not title.startswith(("Public and private procurement, row",))
+    context = row.locator("p.hit-context").inner_text()
+    assert context.startswith("Row ") and "·" in context and "Strategy" in context
+    assert row.locator("a.hit-title mark, p.snippet mark").count() > 0  # the words that matched, marked
+    page.goto(server_url + "/search?q=SEEM")
+    dp = page.locator("li.hit-dp").first
+    assert dp.locator("a.hit-title").inner_text() == "SEEM"
+    assert dp.locator("p.hit-context").inner_text().startswith("DP · theme D")
+    assert dp.locator("p.hit-summary, p.snippet").count() > 0
+    clean(page)

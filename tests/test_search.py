@@ -42,6 +42,26 @@ def test_index_lives_beside_the_store(index: SearchIndex) -> None:
     assert index.sync() == "fresh"
 
 
+def test_an_index_written_by_another_version_is_rebuilt(tmp_path: Path) -> None:
+    """What is indexed changes between versions (INDEX_VERSION): an older index is rebuilt, not trusted."""
+    from kg.rdf.namespaces import CURATED_GRAPH
+    from kg.search.index import open_index
+
+    with open_store(tmp_path / "store") as store:
+        assert ingest_paths(store, [sample_corpus()]).ok
+        older = SearchIndex(store)
+        assert older.sync() == "built"
+        ix = open_index(older.location)
+        with ix.searcher() as searcher:
+            sha = next(searcher.documents(kind="meta"))["sha"]
+        writer = ix.writer()
+        writer.update_document(id=str(CURATED_GRAPH), kind="meta", title="index version 1", sha=sha,
+                               source=str(CURATED_GRAPH))  # as an older version of the code wrote it
+        writer.commit()
+        assert SearchIndex(store).sync() == "built"
+        assert SearchIndex(store).sync() == "fresh"
+
+
 def test_a_large_index_built_by_parallel_writers_answers_the_same(
         index: SearchIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A whole-index build past PARALLEL_FROM documents runs in several processes, one segment each."""

@@ -17,9 +17,21 @@ from kg.store.base import Store
 
 #: Text fields users can name in a query (`objectives:procurement`, `who:DTI`).
 TEXT_FIELDS = ("name", "aliases", "aim", "objectives", "background", "outcomes", "beneficiaries",
-               "what", "who", "when", "how", "why", "policy", "dps", "bodies", "text")
+               "what", "who", "when", "how", "why", "policy", "dps", "bodies", "places", "text")
 #: Facet fields: keywords (slugs), counted per result set and usable as `theme:D`.
 FACETS = ("kind", "theme", "region", "body", "level", "area", "document")
+#: Longest title a hit gets from a row's WHAT text (the rest is in its snippets and on its page).
+TITLE_CHARS = 160
+#: Bumped whenever what is indexed changes: an index of another version is rebuilt by `sync_index`.
+INDEX_VERSION = 2
+#: The title of the index's own entry (kind `meta`), which says the version it was written by.
+META_TITLE = f"index version {INDEX_VERSION}"
+#: How much a DP's own page counts against the DP itself, whose entry holds the same words.
+SUMMARY_BOOST = 0.5
+#: How much a body counts against DPs and strategy rows: a topic that is also in bodies' names
+#: ("social enterprise", "North East") should find the work on it first; a body's own name still
+#: puts it first when it is what was typed.
+BODY_BOOST = 0.3
 
 
 @dataclass
@@ -36,11 +48,16 @@ class Entry:
     cells: dict[str, str] = field(default_factory=dict)
     extra: list[str] = field(default_factory=list)
     sha: str = ""
+    #: How much a match in this entry counts against others (a DP's own page counts less than the DP).
+    boost: float = 1.0
+    #: Where the entry sits, for a person reading the hit: a row's number, policy area and document.
+    context: str = ""
 
     def fields(self) -> dict[str, Any]:
         """Return the whoosh fields of this entry."""
         out: dict[str, Any] = {"id": self.id, "title": self.title, "url": self.url, "cells": self.cells,
-                               "sha": self.sha, "source": ",".join(sorted(self.source)), "kind": self.kind}
+                               "sha": self.sha, "source": ",".join(sorted(self.source)), "kind": self.kind,
+                               "context": self.context}
         for name, values in self.text.items():
             unique = list(dict.fromkeys(v for v in values if v))
             if unique:
@@ -52,6 +69,8 @@ class Entry:
         for name, values in self.facets.items():
             if values:
                 out[name] = ",".join(sorted({v.replace(",", " ").lower() for v in values}))
+        if self.boost != 1.0:
+            out["_boost"] = self.boost
         return out
 
 
@@ -103,12 +122,23 @@ def dp_entries(store: Store, dps: Iterable[str] | None = None) -> list[Entry]:
                         entry.text["bodies"].append(label)
                     elif name == "area":
                         entry.text["policy"].append(label)
+                    elif name == "region":
+                        entry.text["places"].append(label)
                 else:
                     entry.text[name].append(label or value)
     for row in store.values(f"""SELECT DISTINCT ?s ?level WHERE {{ {vals}
             ?st rdf:subject ?s ; rdf:predicate eq:targets ; eq:level ?level }}"""):
         if str(row["s"]) in entries:
             entries[str(row["s"])].facets["level"].add(slug_of(str(row["level"])))
+    for entry in entries.values():
+        themes = ", ".join(f"theme {t.upper()}" for t in sorted(entry.facets.get("theme", ())))
+        entry.context = " · ".join(filter(None, ["DP", themes, ", ".join(dict.fromkeys(entry.text["places"]))]))
+    for row in store.values(f"""SELECT ?s ?title ?text WHERE {{ {vals}
+            ?doc a eq:DPSummary ; dcterms:subject ?s ; rdfs:label ?title . OPTIONAL {{ ?doc eq:content ?text }} }}"""):
+        entry = entries.get(str(row["s"]))
+        if entry is not None:  # the DP's own page: its full name and every word it says about itself
+            entry.text["aliases"].append(str(row["title"]))
+            entry.text["text"].append(_str(row["text"]))
     return list(entries.values())
 
 
@@ -168,7 +198,9 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
         section = sections[activity_of[iri]]
         doc, number = numbers[iri]
         area = "; ".join(dict.fromkeys(section.text["policy"])) or "Strategy"
-        entry.title = f"{area}, row {number} ({section.title or slug_of(doc)})"
+        what = " ".join(" ".join(entry.text["what"][:1]).split())
+        entry.title = _cut(what, TITLE_CHARS) if what else f"{area}, row {number}"
+        entry.context = f"Row {number} · {area} · {section.title or slug_of(doc)}"
         entry.cells = cells.get((doc, number), {})
         entry.url = next((entry.cells[c] for c in ("what", "who", "how", "when", "why", "dps")
                           if c in entry.cells), entry.url)
@@ -183,8 +215,9 @@ def document_entries(store: Store, docs: Iterable[str] | None = None) -> list[En
     """Read documents (all, or the given ones): title, full text, theme, and their checksum."""
     vals = values_clause("?g", docs)
     entries: dict[str, Entry] = {}
-    for row in store.values(f"""SELECT ?g ?title ?content ?sha ?theme WHERE {{ {vals}
+    for row in store.values(f"""SELECT ?g ?title ?content ?sha ?theme ?dp WHERE {{ {vals}
             GRAPH ?g {{ ?g a eq:Document ; rdfs:label ?title ; eq:sha256 ?sha .
+                       OPTIONAL {{ ?g a eq:DPSummary ; dcterms:subject ?dp }}
                        OPTIONAL {{ ?g eq:content ?content }}
                        OPTIONAL {{ {{ ?g eq:theme ?theme }} UNION {{ ?g dcterms:subject/eq:theme ?theme }} }} }}
             {stored_graph("?g")} }}"""):
@@ -192,6 +225,8 @@ def document_entries(store: Store, docs: Iterable[str] | None = None) -> list[En
         entry = entries.setdefault(iri, Entry(iri, "document", str(row["title"]), local_path(iri) or iri))
         entry.source.add(iri)
         entry.sha = str(row["sha"])
+        if row["dp"] is not None:
+            entry.boost = SUMMARY_BOOST  # a DP's page is found first as the DP, which holds its text too
         entry.text["name"].append(str(row["title"]))
         entry.text["text"].append(_str(row["content"]))
         entry.facets["document"].add(slug_of(iri))
@@ -210,7 +245,7 @@ def body_entries(store: Store, bodies: Iterable[str] | None = None) -> list[Entr
         iri, kind = str(row["s"]), str(row["p"])
         entry = entries.get(iri)
         if entry is None:
-            entry = entries[iri] = Entry(iri, "body", "", local_path(iri) or iri)
+            entry = entries[iri] = Entry(iri, "body", "", local_path(iri) or iri, boost=BODY_BOOST)
             entry.facets["body"].add(slug_of(iri))
         entry.source.add(str(row["g"]))
         if kind.endswith("rdf-schema#label"):
@@ -241,6 +276,11 @@ def manifest(store: Store) -> dict[str, str]:
     return {str(row["g"]): str(row["sha"]) for row in rows}
 
 
+def _cut(text: str, limit: int) -> str:
+    """Cut a text at a word boundary to at most `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def entry_batches(store: Store) -> Iterator[list[Entry]]:
     """Read every search document from the store, kind by kind (DPs first), then the curated graph's checksum.
 
@@ -251,7 +291,7 @@ def entry_batches(store: Store) -> Iterator[list[Entry]]:
     yield document_entries(store)
     yield body_entries(store)
     curated = str(CURATED_GRAPH)
-    meta = Entry(curated, "meta", "curated", "", sha=manifest(store).get(curated, ""))
+    meta = Entry(curated, "meta", META_TITLE, "", sha=manifest(store).get(curated, ""))
     meta.source.add(curated)
     yield [meta]
 

@@ -26,6 +26,7 @@ from kg.rdf.namespaces import CURATED_GRAPH
 from kg.rdf.sparql_text import values_clause
 from kg.search.entries import (
     FACETS,
+    META_TITLE,
     TEXT_FIELDS,
     Entry,
     body_entries,
@@ -53,7 +54,7 @@ def make_schema() -> Schema:
     """Return the index schema: identity, stored display data, text fields, facet keywords."""
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True), "source": KEYWORD(stored=True, commas=True),
-        "sha": STORED(), "title": STORED(), "url": STORED(), "cells": STORED(),
+        "sha": STORED(), "title": STORED(), "url": STORED(), "cells": STORED(), "context": STORED(),
         "content": TEXT(analyzer=_ANALYZER),
     }
     for name in TEXT_FIELDS:
@@ -183,6 +184,12 @@ def indexed_manifest(ix: Index) -> dict[str, str]:
                 for stored in searcher.documents(kind=kind)}
 
 
+def _this_version(ix: Index) -> bool:
+    """Tell whether the index was written by this version of what is indexed (`INDEX_VERSION`)."""
+    with ix.searcher() as searcher:
+        return any(stored.get("title") == META_TITLE for stored in searcher.documents(kind="meta"))
+
+
 def index_exists(location: str) -> bool:
     """Tell whether an index has been written at a location."""
     return location in _RAM if location == "memory:" else whoosh_index.exists_in(location)
@@ -196,8 +203,8 @@ def sync_index(store: Store, location: str) -> str:
         return "built"
     known = indexed_manifest(open_index(location))
     curated = str(CURATED_GRAPH)
-    if known.get(curated) != current.get(curated):
-        build_index(store, location)
+    if known.get(curated) != current.get(curated) or not _this_version(open_index(location)):
+        build_index(store, location)  # new reference data, or an index written by another version
         return "built"
     changed = sorted({g for g in set(current) | set(known) if current.get(g) != known.get(g)})
     if changed:

@@ -36,6 +36,8 @@ __all__ = ["FACETS", "MAX_PAGE_SIZE", "Hit", "SearchIndex", "SearchResults", "bu
            "update_index"]
 
 MAX_PAGE_SIZE = 100
+#: Longest summary (a DP's aim) a hit carries when no snippet of it was highlighted.
+SUMMARY_CHARS = 240
 #: Answers remembered while the index does not change (the same query is asked again when paging back).
 ANSWERS_KEPT = 256
 #: Deepest result a page may reach (page x page size).
@@ -43,8 +45,8 @@ DEFAULT_WINDOW = 1000
 KIND_LABELS = {"dp": "Development Partnership", "row": "Strategy row", "body": "Body", "document": "Document"}
 _FACET_PATHS = {"theme": "theme", "region": "region", "body": "body", "level": "level", "area": "policy-area",
                 "document": "doc"}
-#: The fields whose highlights a hit shows, in order, by kind.
-_SNIPPET_FIELDS = {"row": ("what", "who", "how", "when", "why", "dps", "policy", "bodies"),
+#: The fields whose highlights a hit shows, in order, by kind (a row's WHAT is its title).
+_SNIPPET_FIELDS = {"row": ("who", "how", "when", "why", "dps", "policy", "bodies", "what"),
                    "dp": ("aim", "objectives", "outcomes", "background", "beneficiaries", "bodies", "name"),
                    "body": ("name", "aliases"), "document": ("name", "text")}
 
@@ -102,6 +104,12 @@ def _first_best(fragment: Any) -> float:
     return highlight.BasicFragmentScorer()(fragment) - fragment.startchar * 1e-9
 
 
+def _first_words(text: str, limit: int) -> str:
+    """Return the start of a text, at most `limit` characters cut at a word, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def snippet_parts(marked: str) -> list[tuple[str, bool]]:
     """Split a highlighted snippet into (plain text, is a hit) parts, for templates that escape.
 
@@ -117,7 +125,11 @@ def snippet_parts(marked: str) -> list[tuple[str, bool]]:
 
 @dataclass
 class Hit:
-    """One result: the entity, its link (a table row links to its cell), and highlighted snippets."""
+    """One result: the entity, its link (a table row links to its cell), what it is, and highlighted snippets.
+
+    A strategy row is titled by its WHAT text, with its row number, policy area and document as
+    `context`; a DP has its themes and regions as context and its aim as `summary`.
+    """
 
     id: str
     kind: str
@@ -127,6 +139,9 @@ class Hit:
     snippets: list[dict[str, str]]
     cells: dict[str, str]
     facets: dict[str, list[str]]
+    title_parts: list[tuple[str, bool]] = field(default_factory=list)
+    context: str = ""
+    summary: str = ""
 
 
 @dataclass
@@ -333,9 +348,17 @@ class SearchIndex:
             if first:
                 snippets.append({"field": first, "html": html.escape(stored[first][:240]),
                                  "parts": [(stored[first][:240], False)]})
-        return Hit(id=stored["id"], kind=stored["kind"], title=stored.get("title", ""), url=stored.get("url", ""),
+        title = stored.get("title", "")
+        whole = highlight.WholeFragmenter()
+        marked_title = highlight.highlight(title, terms, analyzer, whole, formatter) if terms and title else ""
+        summary = ""
+        if stored["kind"] == "dp" and stored.get("aim") and not any(s["field"] == "aim" for s in snippets):
+            summary = _first_words(stored["aim"], SUMMARY_CHARS)
+        return Hit(id=stored["id"], kind=stored["kind"], title=title, url=stored.get("url", ""),
                    score=round(float(hit.score or 0.0), 4), snippets=snippets, cells=stored.get("cells") or {},
-                   facets={n: stored[n].split(",") for n in FACETS if stored.get(n) and n != "kind"})
+                   facets={n: stored[n].split(",") for n in FACETS if stored.get(n) and n != "kind"},
+                   title_parts=snippet_parts(marked_title) if marked_title else [(title, False)],
+                   context=stored.get("context", ""), summary=summary)
 
     def _facets(self, counts: dict[str, dict[Any, int]],
                 selected: list[tuple[str, str]]) -> dict[str, list[FacetValue]]:
