@@ -36,6 +36,9 @@ __all__ = ["FACETS", "MAX_PAGE_SIZE", "Hit", "SearchIndex", "SearchResults", "bu
            "update_index"]
 
 MAX_PAGE_SIZE = 100
+#: Most values a facet lists (the most frequent, and any value already chosen): at 5,000 DPs a phrase
+#: matched 2,467 documents, whose labels made 240 KB of an answer of 325 KB.
+MAX_FACET_VALUES = 50
 #: Longest summary (a DP's aim) a hit carries when no snippet of it was highlighted.
 SUMMARY_CHARS = 240
 #: Answers remembered while the index does not change (the same query is asked again when paging back).
@@ -167,6 +170,8 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     selected: list[str]
+    #: How many distinct values each facet has in the whole result set (`facets` lists the most frequent).
+    facet_values: dict[str, int] = field(default_factory=dict)
     fuzzy: bool = False
     took_ms: float = 0.0
     message: str | None = None
@@ -319,6 +324,7 @@ class SearchIndex:
             query=text, expanded="", total=total, page=page, page_size=page_size,
             pages=(total + page_size - 1) // page_size, hits=hits,
             facets=self._facets(counts, selected), selected=[f"{n}:{v}" for n, v in selected],
+            facet_values={name: sum(1 for v in found if v) for name, found in counts.items() if found},
             fuzzy=loose and total > 0,
             message="No exact matches: showing close spellings." if loose and total else None)
 
@@ -362,8 +368,13 @@ class SearchIndex:
 
     def _facets(self, counts: dict[str, dict[Any, int]],
                 selected: list[tuple[str, str]]) -> dict[str, list[FacetValue]]:
-        values = {name: {(v.decode() if isinstance(v, bytes) else str(v)): n for v, n in found.items() if v}
-                  for name, found in counts.items()}
+        """Count each facet's values over the whole result set: the MAX_FACET_VALUES most frequent, and
+        any value already chosen, labelled from the graph."""
+        every = {name: {(v.decode() if isinstance(v, bytes) else str(v)): n for v, n in found.items() if v}
+                 for name, found in counts.items()}
+        values = {name: dict(sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_FACET_VALUES]
+                             + [(v, found[v]) for n, v in selected if n == name and v in found])
+                  for name, found in every.items()}
         labels = self._labels(values)
         return {name: sorted((FacetValue(v, labels.get((name, v), v), n, (name, v) in selected)
                               for v, n in found.items()), key=lambda f: (-f.count, f.label.lower(), f.value))
