@@ -154,3 +154,17 @@ def virtuoso_url() -> str:
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
     with virtuoso.running_virtuoso() as server:
         yield server.url
+
+
+def age_index(location: str) -> None:
+    """Mark a search index as written by an older version of the code (what it holds has since changed)."""
+    from kg.rdf.namespaces import CURATED_GRAPH
+    from kg.search.index import open_index
+
+    ix = open_index(location)
+    with ix.searcher() as searcher:
+        sha = next(searcher.documents(kind="meta"))["sha"]
+    writer = ix.writer()
+    writer.update_document(id=str(CURATED_GRAPH), kind="meta", title="index version 1", sha=sha,
+                           source=str(CURATED_GRAPH))
+    writer.commit()

@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.store.opening import open_reader
-from tests.conftest import DOCUMENTS, iri
+from tests.conftest import DOCUMENTS, age_index, iri
 
 
 def kg(*args: str, store: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -133,3 +133,27 @@ def test_remove(tmp_path: Path) -> None:
     assert kg("remove", "seem_dp_summary.txt", store=store).returncode == 0
     missing = kg("remove", "seem_dp_summary.txt", store=store)
     assert missing.returncode == 1 and "no stored document" in missing.stderr
+
+
+def test_serve_rebuilds_an_index_of_another_version_once_in_a_new_snapshot(tmp_path: Path) -> None:
+    """After an upgrade that changes what is indexed, `kg serve` re-indexes before serving: not inside a
+    request, and not by writing into the published snapshot."""
+    from ingest.pipeline import sample_corpus
+    from ingest.publish import ingest_into
+    from kg.search.index import index_is_current
+    from kg.settings import Settings
+    from kg.store.snapshots import SnapshotRoot
+    from web.cli import _reindex_if_stale
+
+    settings = Settings(store=str(tmp_path / "store"))
+    ingest_into(settings.store, [sample_corpus()], settings)
+    root = SnapshotRoot(tmp_path / "store")
+    before = root.current()
+    index = str(tmp_path / "store" / "snapshots" / str(before) / "index")
+    age_index(index)
+    assert not index_is_current(index)
+    _reindex_if_stale(settings)
+    after = root.current()
+    assert after != before and index_is_current(str(tmp_path / "store" / "snapshots" / str(after) / "index"))
+    _reindex_if_stale(settings)
+    assert root.current() == after  # current now: nothing to do

@@ -58,6 +58,7 @@ def test_enter_without_a_highlighted_suggestion_searches_as_typed(page, server_u
 def test_the_partners_page_picks_a_dp_and_bodies_by_keyboard(page, server_url: str) -> None:
     page.goto(server_url + "/partners")
     field, _listbox = open_suggestions(page, "input[name=dp]", "care")
+    assert page.get_by_role("combobox", name="DP", exact=True).count() == 1  # the popup is not in its name
     field.press("ArrowDown")
     field.press("Enter")
     assert field.input_value() == "CareWorks"
@@ -126,4 +127,21 @@ def test_a_search_hit_says_what_it_is(page, server_url: str) -> None:
     assert dp.locator("a.hit-title").inner_text() == "SEEM"
     assert dp.locator("p.hit-context").inner_text().startswith("DP · theme D")
     assert dp.locator("p.hit-summary, p.snippet").count() > 0
+    clean(page)
+
+
+def test_typing_on_after_a_highlight_searches_what_was_typed(page, server_url: str) -> None:
+    """A suggestion highlighted for earlier text is never chosen by Enter once the text has changed."""
+    page.goto(server_url + "/search")
+    field, _listbox = open_suggestions(page, "#q", "dti")
+    field.press("ArrowDown")
+    assert field.get_attribute("aria-activedescendant")
+    field.type("x")
+    assert field.get_attribute("aria-activedescendant") is None
+    field.press("Enter")
+    page.wait_for_url("**/search?q=dtix")
+    field = page.locator("#q")
+    field.fill("")
+    field.press("ArrowDown")  # an empty field offers nothing: no stale list
+    assert page.locator("#" + field.get_attribute("aria-controls")).is_hidden()
     clean(page)

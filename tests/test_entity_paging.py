@@ -198,3 +198,27 @@ def test_a_bad_list_parameter_is_a_400_that_names_it(busy, url: str, words: str)
     client, _targeting = busy
     response = client.get(url, headers={"Accept": "application/json"})
     assert response.status_code == 400 and words in response.get_json()["error"]
+
+
+def test_filters_combine_and_every_offered_value_is_accepted(busy) -> None:
+    """Each value is checked against the whole list; a combination that matches nothing is an empty list."""
+    client, _targeting = busy
+    everything = client.get("/api/bodies?all=1").get_json()["bodies"]
+    for kind in sorted({b["type_id"] for b in everything if b["type_id"]}):  # every type the form offers
+        assert client.get(f"/bodies?type={kind}").status_code == 200, kind
+    levels = sorted({level for b in everything for level in b["levels"]})
+    empty = next(((kind, level) for kind in sorted({b["type_id"] for b in everything if b["type_id"]})
+                  for level in levels
+                  if not any(b["type_id"] == kind and level in b["levels"] for b in everything)), None)
+    assert empty is not None
+    answer = client.get(f"/api/bodies?all=1&type={empty[0]}&level={empty[1]}&format=csv")
+    assert answer.status_code == 200 and answer.get_data(as_text=True).startswith("iri,slug,label,")
+    untargeted = client.get("/bodies?targeted=no")
+    assert untargeted.status_code == 200 and "targeted=no" in untargeted.headers.get("Link", "")
+
+
+def test_a_misspelt_list_parameter_is_refused(busy) -> None:
+    client, _targeting = busy
+    response = client.get("/api/dps?them=D", headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "them" in response.get_json()["error"]
+    assert client.get("/dps?theme=D&page=1&sort=name").status_code == 200

@@ -15,7 +15,7 @@ from kg.errors import SearchError
 from kg.search.service import SearchIndex
 from kg.store.location import parse_location
 from kg.store.opening import open_store
-from tests.conftest import GOOD_DOCUMENTS, iri
+from tests.conftest import GOOD_DOCUMENTS, age_index, iri
 
 SEARCH_DOCS = Path(__file__).parent / "documents" / "search"
 THEME_H = "https://w3id.org/equal-kg/id/doc/theme-h-strategy-2006"
@@ -44,20 +44,11 @@ def test_index_lives_beside_the_store(index: SearchIndex) -> None:
 
 def test_an_index_written_by_another_version_is_rebuilt(tmp_path: Path) -> None:
     """What is indexed changes between versions (INDEX_VERSION): an older index is rebuilt, not trusted."""
-    from kg.rdf.namespaces import CURATED_GRAPH
-    from kg.search.index import open_index
-
     with open_store(tmp_path / "store") as store:
         assert ingest_paths(store, [sample_corpus()]).ok
         older = SearchIndex(store)
         assert older.sync() == "built"
-        ix = open_index(older.location)
-        with ix.searcher() as searcher:
-            sha = next(searcher.documents(kind="meta"))["sha"]
-        writer = ix.writer()
-        writer.update_document(id=str(CURATED_GRAPH), kind="meta", title="index version 1", sha=sha,
-                               source=str(CURATED_GRAPH))  # as an older version of the code wrote it
-        writer.commit()
+        age_index(older.location)
         assert SearchIndex(store).sync() == "built"
         assert SearchIndex(store).sync() == "fresh"
 

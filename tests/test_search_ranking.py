@@ -14,8 +14,10 @@ from kg.search.service import SearchIndex
 from kg.store.opening import open_reader
 from tests.ranking import DEPTH, build_store, evaluate, judgments, ndcg
 
-#: The mean nDCG@10 measured when the weights were tuned (0.851); a change may not take it below this.
-FLOOR = 0.84
+#: The mean nDCG@10 measured when the weights were tuned (0.851), less rounding: a change may not lower it.
+FLOOR = 0.85
+#: Queries whose answer mattered most when the issue was written, with their nDCG@10 after tuning (less 0.01).
+KEY_QUERIES = {"procurement": 0.83, "DTI": 0.77, "social enterprise": 0.67, "lone parents": 0.91}
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,8 @@ def test_ndcg_at_10_stays_above_the_floor(index: SearchIndex) -> None:
     mean = sum(scores.values()) / len(scores)
     worst = sorted(scores.items(), key=lambda item: item[1])[:5]
     assert mean >= FLOOR, f"mean nDCG@10 {mean:.3f} < {FLOOR}; worst: {worst}"
+    low = {query: round(scores[query], 3) for query, floor in KEY_QUERIES.items() if scores[query] < floor}
+    assert not low, f"key queries fell: {low}"
 
 
 def test_a_topic_finds_the_work_on_it_before_bodies_named_after_it(index: SearchIndex) -> None:

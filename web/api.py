@@ -13,7 +13,7 @@ from kg.read.entities import is_a
 from kg.read.pages import BODY_PAGE_DPS, body_view, dp_view, targets_rows, theme_view
 from kg.read.queries import stats
 from web.conneg import negotiate
-from web.lists import listed
+from web.lists import list_columns, listed
 from web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -22,17 +22,20 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 TABLE_TYPES = {"application/json": "json", "text/csv": "csv"}
 
 
-def as_csv(rows: list[dict[str, object]]) -> str:
-    """Render flat rows as CSV (lists joined with '; '), header from the first row's keys.
+def as_csv(rows: list[dict[str, object]], columns: list[str] | None = None) -> str:
+    """Render flat rows as CSV (lists joined with '; '), header from `columns` or the first row's keys.
 
     >>> print(as_csv([{"a": 1, "b": ["x", "y"]}]), end="")
     a,b
     1,x; y
+    >>> print(as_csv([], ["a", "b"]), end="")
+    a,b
     """
     buffer = io.StringIO()
-    if not rows:
+    fields = columns or (list(rows[0]) if rows else [])
+    if not fields:
         return ""
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
@@ -40,11 +43,12 @@ def as_csv(rows: list[dict[str, object]]) -> str:
     return buffer.getvalue()
 
 
-def _table(key: str, rows: list[dict[str, object]], **extra: object) -> Response:
-    """Answer with rows as JSON (`{key: rows}`) or CSV (`?format=csv` or `Accept: text/csv`)."""
+def _table(key: str, rows: list[dict[str, object]], columns: list[str] | None = None, **extra: object) -> Response:
+    """Answer with rows as JSON (`{key: rows}`) or CSV (`?format=csv` or `Accept: text/csv`; `columns` give
+    an empty answer its header)."""
     fmt = request.args.get("format") or negotiate(request.headers.get("Accept"), TABLE_TYPES, "json")
     if fmt == "csv":
-        response = Response(as_csv(rows), mimetype="text/csv")
+        response = Response(as_csv(rows, columns), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'inline; filename="{key}.csv"'
     elif fmt == "json":
         response = jsonify({**extra, "count": len(rows), key: rows})
@@ -71,7 +75,7 @@ def _cors(response: Response) -> Response:
 @bp.get("/bodies")
 def bodies() -> Response:
     """Bodies with the number of DPs targeting each (`?all=1`: every body), under the page's sorts and filters."""
-    return _table("bodies", listed("bodies"))
+    return _table("bodies", listed("bodies"), list_columns("bodies"))
 
 
 @bp.get("/bodies/<slug>")
@@ -93,7 +97,7 @@ def body_dps(slug: str) -> Response:
 @bp.get("/dps")
 def dps() -> Response:
     """Every DP with its themes, regions and number of bodies targeted."""
-    return _table("dps", listed("dps"))
+    return _table("dps", listed("dps"), list_columns("dps"))
 
 
 @bp.get("/dps/<slug>")
@@ -105,7 +109,7 @@ def dp(slug: str) -> Response:
 @bp.get("/themes")
 def themes() -> Response:
     """The nine themes with their pillars and DP counts."""
-    return _table("themes", listed("themes"))
+    return _table("themes", listed("themes"), list_columns("themes"))
 
 
 @bp.get("/themes/<letter>")
@@ -120,13 +124,13 @@ def theme(letter: str) -> Response:
 @bp.get("/documents")
 def documents() -> Response:
     """Every ingested document (`?kind=summary|strategy`, `?theme=`)."""
-    return _table("documents", listed("documents"))
+    return _table("documents", listed("documents"), list_columns("documents"))
 
 
 @bp.get("/policy-areas")
 def policy_areas() -> Response:
     """The policy areas with the number of activities and DPs in each (`?theme=`)."""
-    return _table("policy_areas", listed("policy-areas"))
+    return _table("policy_areas", listed("policy-areas"), list_columns("policy-areas"))
 
 
 @bp.get("/stats")

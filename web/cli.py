@@ -168,6 +168,25 @@ def query(sparql: str | None, query_file: click.utils.LazyFile | None, store: st
             raise click.ClickException(str(error)) from None
 
 
+def _reindex_if_stale(settings: Settings) -> None:
+    """Rebuild the current snapshot's search index, as a new snapshot, if another version of the code wrote
+    it (`INDEX_VERSION`): once, before serving, never inside a request or in a published snapshot."""
+    from kg.search.index import index_is_current
+
+    try:
+        with open_reader(settings.store) as current:
+            stale = bool(current.index_location) and not index_is_current(current.index_location)
+    except StoreError:
+        return  # nothing published yet
+    if stale:
+        click.echo("The search index was written by another version of equal-kg: rebuilding it (once).")
+        try:
+            with changing(settings.store, settings):
+                pass  # publishing re-indexes the copy: a whole build, as the version differs
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+
+
 def _is_file(argument: str) -> bool:
     """Tell whether a query argument names a file rather than holding the query itself."""
     if "\n" in argument or "{" in argument or len(argument) > 1024:
@@ -365,6 +384,7 @@ def serve(store: str | None, host: str | None, port: int | None, no_sample: bool
             _print_ingest(ingest_paths(kg_store, [sample_corpus()], limits=ReadLimits.from_settings(settings)))
         app = create_app(settings, kg_store)
     else:  # a snapshot root: served read-only, following what `kg ingest` publishes
+        _reindex_if_stale(settings)
         if not no_sample and root.current() is None:
             click.echo("The store holds no documents: loading the bundled sample corpus.")
             try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 
+from kg.errors import RequestError
 from kg.read.lists import LISTINGS, PAGE_SIZE, READERS, Row, arranged, filter_choices, page_of
 from web.params import whole_number
 
@@ -44,12 +45,30 @@ def page_number() -> int:
     return whole_number("page", 1, minimum=1)
 
 
+#: Query parameters every list takes besides its filters.
+LIST_PARAMETERS = ("page", "sort", "format", "all")
+
+
 def wanted_filters(name: str) -> dict[str, str]:
-    """Read the list's filters from the query string; bodies are those a DP targets unless `?all=1`."""
+    """Read the list's filters from the query string; bodies are those a DP targets unless `?all=1`.
+
+    Raises:
+        RequestError: a parameter the list does not take (a misspelt filter is not silently ignored).
+    """
+    allowed = (*LIST_PARAMETERS, *LISTINGS[name].filters)
+    unknown = sorted(set(request.args) - set(allowed))
+    if unknown:
+        raise RequestError(f"{name} takes no parameter {', '.join(unknown)}: use {', '.join(allowed)}")
     wanted = {f: request.args[f].strip() for f in LISTINGS[name].filters if request.args.get(f, "").strip()}
     if name == "bodies" and request.args.get("all") != "1":
         wanted.setdefault("targeted", "yes")
     return wanted
+
+
+def list_columns(name: str) -> list[str]:
+    """Return the columns of a list's rows (for the header of an empty CSV answer)."""
+    rows = READERS[name](g.store)
+    return list(rows[0]) if rows else []
 
 
 def listed(name: str) -> list[Row]:
@@ -63,7 +82,8 @@ def _show(name: str, template: str) -> Response:
     order = request.args.get("sort") or listing.default_order
     wanted = wanted_filters(name)
     page = page_of(arranged(g.store, name, order, **wanted), page_number(), PAGE_SIZE)
-    params = {**{k: v for k, v in wanted.items() if k != "targeted"},
+    implicit = name == "bodies" and "targeted" not in request.args  # the default, left out of links
+    params = {**{k: v for k, v in wanted.items() if not (implicit and k == "targeted")},
               **({"sort": order} if order != listing.default_order else {}),
               **({"all": "1"} if request.args.get("all") == "1" else {})}
     links = {rel: url_for(f"lists.{name.replace('-', '_')}", page=number, **params)

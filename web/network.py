@@ -110,8 +110,8 @@ def ego():  # type: ignore[no-untyped-def]
         try:
             iri = _resolved("any", name)
         except Unknown as error:
-            return render_template("unknown_name.html", unknown=error, action=url_for("network.ego"),
-                                   param="name"), 404
+            error.links = [(c, _asking_again(error, c.label)) for c in error.candidates]
+            return render_template("unknown_name.html", unknown=error), 404
     return _render("Network around an entity", center=iri, radius=whole_number("radius", 1))
 
 
@@ -176,6 +176,9 @@ class Unknown(NotFoundError):
                          f"is known as {name!r}")
         self.kind, self.name = kind, name
         self.candidates = suggest(g.store, name, ("dp", "body") if kind == "any" else (kind,), 10)
+        #: The query parameter the name came in, and a link per candidate that asks again with it.
+        self.param = {"dp": "dp", "body": "body"}.get(kind, "name")
+        self.links: list[tuple[object, str]] = []
 
 
 def _resolved(kind: str, name: str) -> str:
@@ -187,8 +190,32 @@ def _resolved(kind: str, name: str) -> str:
     return iri
 
 
-def _body_names() -> list[str]:
+def _body_pieces() -> list[str]:
+    """Return the comma-separated pieces of the `body` parameters, as typed."""
     return [n.strip() for value in request.args.getlist("body") for n in value.split(",") if n.strip()]
+
+
+def _bodies() -> list[tuple[str, str]]:
+    """Resolve the bodies a person listed, separated by commas; return (name as typed, IRI) for each.
+
+    Some names hold commas ("Advisory, Conciliation and Arbitration Service"): the longest run of
+    pieces that names a body is taken first.
+
+    Raises:
+        Unknown: a piece (or run of pieces) that names no body.
+    """
+    pieces, found, start = _body_pieces(), [], 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):
+            name = ", ".join(pieces[start:end])
+            iri = resolve_body(g.store, name)
+            if iri is not None:
+                found.append((name, iri))
+                start = end
+                break
+        else:
+            raise Unknown("body", pieces[start])
+    return found
 
 
 def _partners():  # type: ignore[no-untyped-def]
@@ -198,11 +225,10 @@ def _partners():  # type: ignore[no-untyped-def]
     name = request.args.get("dp", "").strip()
     if name:
         return find_partners(g.store, graph, _resolved("dp", name), request.args.get("scope", "other-first"), limit)
-    names = _body_names()
-    if not names:
+    bodies = _bodies()
+    if not bodies:
         return None
-    iris = [_resolved("body", body_name) for body_name in names]
-    return partners_for_bodies(g.store, graph, iris, request.args.get("theme") or None, limit)
+    return partners_for_bodies(g.store, graph, [iri for _, iri in bodies], request.args.get("theme") or None, limit)
 
 
 @bp.get("/partners")
@@ -212,8 +238,19 @@ def partners_page():  # type: ignore[no-untyped-def]
         result, unknown, status = _partners(), None, 200
     except Unknown as error:
         result, unknown, status = None, error, 404
+        error.links = [(c, _asking_again(error, c.label)) for c in error.candidates]
     return render_template("partners.html", result=result, unknown=unknown, scopes=SCOPES, args=request.args,
-                           body_names=", ".join(_body_names())), status
+                           body_names=", ".join(_body_pieces())), status
+
+
+def _asking_again(unknown: Unknown, name: str) -> str:
+    """Return this page's URL with the unknown name replaced by `name`, every other parameter kept."""
+    params = {key: request.args.getlist(key) for key in request.args if key != unknown.param}
+    if unknown.param == "body":
+        params["body"] = [", ".join(name if piece == unknown.name else piece for piece in _body_pieces())]
+    else:
+        params[unknown.param] = [name]
+    return url_for(request.endpoint or "network.partners_page", **params)
 
 
 @bp.get("/api/partners")

@@ -26,6 +26,8 @@ OPERATIONS: list[tuple[str, str, list[str], bool]] = [
     ("/api/policy-areas", "The policy areas with the number of mainstreaming activities and DPs in each", [], True),
     ("/api/stats", "Counts of documents, DPs, bodies, activities and triples", [], False),
     ("/api/search", "Full-text search with facets: ranked, highlighted, paginated hits and facet counts", [], False),
+    ("/api/suggest", "Suggestions as a person types: DPs, bodies, themes, policy areas and regions by name, acronym, "
+                     "alias or typo", [], False),
     ("/api/partners", "DPs to act with: for a DP (other themes first), or for a set of bodies, with reasons", [],
      False),
 ]
@@ -36,6 +38,9 @@ QUERY_PARAMETERS: dict[str, list[tuple[str, bool, str]]] = {
                     ("facet", False, "a facet to refine by, e.g. theme:D or kind:row; repeat to combine"),
                     ("page", False, "the page of results, from 1"),
                     ("page_size", False, "hits per page, at most 100")],
+    "/api/suggest": [("q", True, "the text typed so far (at most 200 characters are read)"),
+                     ("kind", False, "dp, body, theme, policy-area or region; comma-separated or repeated (all)"),
+                     ("limit", False, "the most suggestions, 1 to 20 (10)")],
     "/api/partners": [("dp", False, "the DP to find partners for (slug, name or IRI)"),
                       ("scope", False, "other-first (default), other, same or all"),
                       ("body", False, "bodies (comma-separated or repeated) when no dp is given"),

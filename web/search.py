@@ -73,4 +73,4 @@ def suggest_api():  # type: ignore[no-untyped-def]
     if not 1 <= limit <= MAX_SUGGESTIONS:
         raise RequestError(f"limit must be from 1 to {MAX_SUGGESTIONS}, not {limit}")
     found = suggest(g.store, request.args.get("q", ""), kinds or KINDS, limit)
-    return jsonify({"query": request.args.get("q", ""), "suggestions": [asdict(s) for s in found]})
+    return jsonify({"query": request.args.get("q", "")[:200], "suggestions": [asdict(s) for s in found]})

@@ -88,13 +88,13 @@ class Listing:
         if unknown:
             raise RequestError(f"{self.name} cannot be filtered by {', '.join(unknown)}: "
                                f"use {', '.join(self.filters) or 'no filter'}")
-        for name, value in wanted.items():
-            if not value:
-                continue
+        chosen = {name: value for name, value in wanted.items() if value}
+        for name, value in chosen.items():  # each value against the whole list: a combination may match nothing
             choices = self.choices(rows, name)
             if value.strip().lower() not in {choice.lower() for choice in choices}:
                 shown = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
                 raise RequestError(f"{name} must be one of {shown or 'nothing yet'}, not {value!r}")
+        for name, value in chosen.items():
             rows = [row for row in rows if _passes(row[self.filters[name]], value)]
         return sorted(rows, key=self.orders[order])
 

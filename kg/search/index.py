@@ -184,6 +184,11 @@ def indexed_manifest(ix: Index) -> dict[str, str]:
                 for stored in searcher.documents(kind=kind)}
 
 
+def index_is_current(location: str) -> bool:
+    """Tell whether an index exists at a location and was written by this version of what is indexed."""
+    return index_exists(location) and _this_version(open_index(location))
+
+
 def _this_version(ix: Index) -> bool:
     """Tell whether the index was written by this version of what is indexed (`INDEX_VERSION`)."""
     with ix.searcher() as searcher:

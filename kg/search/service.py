@@ -48,8 +48,8 @@ DEFAULT_WINDOW = 1000
 KIND_LABELS = {"dp": "Development Partnership", "row": "Strategy row", "body": "Body", "document": "Document"}
 _FACET_PATHS = {"theme": "theme", "region": "region", "body": "body", "level": "level", "area": "policy-area",
                 "document": "doc"}
-#: The fields whose highlights a hit shows, in order, by kind (a row's WHAT is its title).
-_SNIPPET_FIELDS = {"row": ("who", "how", "when", "why", "dps", "policy", "bodies", "what"),
+#: The fields whose highlights a hit shows, in order, by kind (a row's WHAT is its title, so not a snippet).
+_SNIPPET_FIELDS = {"row": ("who", "how", "when", "why", "dps", "policy", "bodies"),
                    "dp": ("aim", "objectives", "outcomes", "background", "beneficiaries", "bodies", "name"),
                    "body": ("name", "aliases"), "document": ("name", "text")}
 

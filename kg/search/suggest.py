@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
+import unicodedata
 import weakref
 from bisect import bisect_left
 from collections import defaultdict
@@ -33,17 +35,22 @@ KINDS = ("dp", "body", "theme", "policy-area", "region")
 MAX_SUGGESTIONS = 20
 #: How a name matched, best first (a suggestion keeps its best match).
 EXACT, START, WORDS, NEAR = range(4)
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
+#: Most distinct words of a typed text that are matched (the last ones typed): a long text costs no more.
+MAX_WORDS = 6
+#: Seconds the names of a store that can still change are kept (a published snapshot's are kept for good).
+CHANGING_STORE_SECONDS = 60.0
 _NAMES = {kind: BODY_NAMES if kind == "body" else NAMES for kind in KINDS}  # the properties each kind is known by
 
 
 def words_of(text: str) -> list[str]:
-    """Return the lowercased words of a name or a query, as they are matched.
+    """Return the words of a name or a query as they are matched: case folded, accents and ligatures undone.
 
-    >>> words_of("Department of Trade & Industry (DTI)")
-    ['department', 'of', 'trade', 'industry', 'dti']
+    >>> words_of("Department of Trade & Industry (DTI)"), words_of("Société ﬁnance"), words_of("İstanbul")
+    (['department', 'of', 'trade', 'industry', 'dti'], ['societe', 'finance'], ['istanbul'])
     """
-    return _WORD.findall(text.lower())
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _WORD.findall(plain.casefold())
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class Suggester:
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # word -> name numbers
     words: list[str] = field(default_factory=list)  # every word, sorted (for prefixes)
     by_initial: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # for near spellings
+    _near_words: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, entity: _Entity, names: set[str]) -> None:
         """Index an entity under each of its names."""
@@ -100,7 +108,7 @@ class Suggester:
 
     def suggest(self, text: str, kinds: tuple[str, ...] = KINDS, limit: int = 10) -> list[Suggestion]:
         """Return up to `limit` suggestions for what was typed, best first."""
-        words = words_of(text)
+        words = list(dict.fromkeys(words_of(text)))[-MAX_WORDS:]
         if not words:
             return []
         best: dict[int, tuple[int, str]] = {}
@@ -108,8 +116,11 @@ class Suggester:
         def offer(names: set[int] | list[int], how: int) -> None:
             for number in names:
                 _, entity, written = self.names[number]
-                if self.entities[entity].kind in kinds and (entity not in best or how < best[entity][0]):
-                    best[entity] = (how, written)
+                if self.entities[entity].kind not in kinds:
+                    continue
+                known = best.get(entity)
+                if known is None or how < known[0] or (how == known[0] and written == self.entities[entity].label):
+                    best[entity] = (how, written)  # the label, when it matches as well as an alias
 
         typed = " ".join(words)
         start = bisect_left(self.by_name, (typed, -1))
@@ -121,7 +132,7 @@ class Suggester:
         offer([n for n in starting if self.names[n][0] == typed], EXACT)
         offer(starting, START)
         offer(self._matching(words, self._prefixed), WORDS)
-        if len(best) < limit and len(words[-1]) >= 3:
+        if len(best) < limit:
             offer(self._matching(words, self._near), NEAR)
         ranked = sorted(best.items(), key=lambda item: (
             item[1][0], -self.entities[item[0]].weight, KINDS.index(self.entities[item[0]].kind),
@@ -152,7 +163,16 @@ class Suggester:
 
     def _near(self, word: str) -> list[str]:
         """Return the indexed words a typo away (one edit up to four letters, two beyond), or that start
-        with such a spelling of a word being typed; sharing the first letter keeps the search small."""
+        with such a spelling of a word being typed; sharing the first letter keeps the search small.
+        Words under three letters only match as prefixes. Remembered per word."""
+        known = self._near_words.get(word)
+        if known is None:
+            known = self._near_words[word] = self._near_uncached(word) if len(word) >= 3 else self._prefixed(word)
+            if len(self._near_words) > 10_000:
+                self._near_words.clear()
+        return known
+
+    def _near_uncached(self, word: str) -> list[str]:
         allowed = 1 if len(word) <= 4 else 2
         near = []
         for indexed in self.by_initial.get(word[0], ()):
@@ -183,8 +203,9 @@ def suggester(store: Store) -> Suggester:
             names[str(row["x"])].add(str(row["name"]))
     index = Suggester()
     for dp in list_dps(store):
-        where = " · ".join(filter(None, [" ".join(f"theme {t}" for t in dp["themes"]),  # type: ignore[union-attr]
-                                         ", ".join(dp["regions"])]))  # type: ignore[arg-type]
+        themes = list(dp["themes"])  # type: ignore[call-overload]
+        named = f"theme{'s' if len(themes) > 1 else ''} {', '.join(themes)}" if themes else ""
+        where = " · ".join(filter(None, [named, ", ".join(dp["regions"])]))  # type: ignore[arg-type]
         index.add(_Entity(str(dp["iri"]), "dp", str(dp["label"]),
                           f"DP · {where + ' · ' if where else ''}targets "
                           f"{_count(int(dp['bodies_targeted']), 'body', 'bodies')}",  # type: ignore[call-overload]
@@ -234,11 +255,30 @@ def warm(store: Store) -> bool:
 
 def _warm(store: Store) -> None:
     try:
-        suggester(store)
+        names_of(store)
     except Exception:  # the request that needs the names reads them again and reports the error
         log.warning("reading the suggestions' names in the background failed", exc_info=True)
 
 
+_building = threading.Lock()
+_changing: weakref.WeakKeyDictionary[Store, tuple[float, Suggester]] = weakref.WeakKeyDictionary()
+
+
+def names_of(store: Store) -> Suggester:
+    """Return a store's suggestion index, built by one thread at a time (others wait for it, then share it).
+
+    A published snapshot's is kept for as long as the snapshot is served; a store that can still change
+    (`memory:`, a remote endpoint) has its names read again after CHANGING_STORE_SECONDS, not per keystroke.
+    """
+    with _building:
+        if is_immutable(store):
+            return suggester(store)
+        kept = _changing.get(store)
+        if kept is None or time.monotonic() - kept[0] > CHANGING_STORE_SECONDS:
+            kept = _changing[store] = (time.monotonic(), suggester(store))
+        return kept[1]
+
+
 def suggest(store: Store, text: str, kinds: tuple[str, ...] = KINDS, limit: int = 10) -> list[Suggestion]:
     """Return up to `limit` (at most MAX_SUGGESTIONS) suggestions of the given kinds for typed text."""
-    return suggester(store).suggest(text[:200], kinds, max(1, min(limit, MAX_SUGGESTIONS)))
+    return names_of(store).suggest(text[:200], kinds, max(1, min(limit, MAX_SUGGESTIONS)))

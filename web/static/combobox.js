@@ -37,10 +37,13 @@
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
+    // The popup and the status go beside the field's <label>, never inside it: inside, they would
+    // become part of the field's accessible name.
+    var anchor = input.closest("label") || input;
     var wrap = document.createElement("span");
     wrap.className = "suggest";
-    input.parentNode.insertBefore(wrap, input);
-    wrap.appendChild(input);
+    anchor.parentNode.insertBefore(wrap, anchor);
+    wrap.appendChild(anchor);
     wrap.appendChild(listbox);
     wrap.appendChild(status);
 
@@ -51,15 +54,25 @@
     input.setAttribute("autocomplete", "off");
 
     var items = [];
+    var itemsFor = null;  // the text the shown suggestions answer
     var active = -1;
     var timer = null;
-    var asked = 0;
+    var asked = 0;  // bumped on every keystroke: only the answer to the latest text is shown
+    var pending = null;
 
     function close() {
       listbox.hidden = true;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
       active = -1;
+      status.textContent = "";
+    }
+
+    function forget() {
+      close();
+      items = [];
+      itemsFor = null;
+      listbox.textContent = "";
     }
 
     function highlight(index) {
@@ -76,8 +89,9 @@
       }
     }
 
-    function show(found) {
+    function show(found, text) {
       items = found;
+      itemsFor = text;
       listbox.textContent = "";
       found.forEach(function (item, index) {
         var option = document.createElement("li");
@@ -111,23 +125,30 @@
 
     function ask() {
       var text = segmentOf(input).trim();
-      if (!text) { show([]); status.textContent = ""; return; }
-      asked += 1;
+      if (!text) { forget(); return; }
       var mine = asked;
+      if (pending) pending.abort();
+      pending = window.AbortController ? new AbortController() : null;
       var url = "/api/suggest?limit=" + LIMIT + "&kind=" + encodeURIComponent(input.dataset.suggest) +
         "&q=" + encodeURIComponent(text);
-      fetch(url, {headers: {"Accept": "application/json"}}).then(function (response) {
-        return response.ok ? response.json() : {suggestions: []};
-      }).then(function (answer) {
-        if (mine === asked && document.activeElement === input) show(answer.suggestions || []);
-      }).catch(function () { /* the form still works without suggestions */ });
+      fetch(url, {headers: {"Accept": "application/json"}, signal: pending ? pending.signal : undefined})
+        .then(function (response) {
+          return response.ok ? response.json() : {suggestions: []};
+        }).then(function (answer) {
+          if (mine === asked && document.activeElement === input && segmentOf(input).trim() === text) {
+            show(answer.suggestions || [], text);
+          }
+        }).catch(function () { /* aborted, or offline: the form still works without suggestions */ });
     }
 
     function choose(index) {
       var item = items[index];
       if (!item) return;
-      close();
-      if (input.hasAttribute("data-suggest-go")) { window.location.assign(item.url); return; }
+      forget();
+      if (input.hasAttribute("data-suggest-go") && item.url.charAt(0) === "/" && item.url.charAt(1) !== "/") {
+        window.location.assign(item.url);  // only this site's own pages
+        return;
+      }
       if (input.hasAttribute("data-suggest-multiple")) {
         var parts = input.value.split(",").slice(0, -1).map(function (p) { return p.trim(); }).filter(Boolean);
         parts.push(item.label);
@@ -141,6 +162,8 @@
     }
 
     input.addEventListener("input", function () {
+      asked += 1;  // an answer to older text is no longer shown
+      highlight(-1);  // nor chosen by Enter
       clearTimeout(timer);
       timer = setTimeout(ask, DELAY_MS);
     });
@@ -148,7 +171,15 @@
       var open = !listbox.hidden;
       if (event.key === "ArrowDown") {
         event.preventDefault();
-        if (!open) { if (items.length) { listbox.hidden = false; input.setAttribute("aria-expanded", "true"); } else { ask(); } return; }
+        if (!open) {
+          if (items.length && itemsFor === segmentOf(input).trim()) {
+            listbox.hidden = false;
+            input.setAttribute("aria-expanded", "true");
+          } else {
+            ask();
+          }
+          return;
+        }
         if (event.altKey) return;
         highlight(active + 1 < items.length ? active + 1 : 0);
       } else if (event.key === "ArrowUp") {
@@ -158,7 +189,7 @@
       } else if (event.key === "Enter") {
         if (open && active >= 0) { event.preventDefault(); choose(active); }
       } else if (event.key === "Escape") {
-        if (open) { event.preventDefault(); close(); } else if (input.value) { event.preventDefault(); input.value = ""; }
+        if (open) { event.preventDefault(); close(); } else if (input.value) { event.preventDefault(); input.value = ""; forget(); }
       } else if (event.key === "Tab") {
         close();
       }
