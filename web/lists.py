@@ -50,7 +50,7 @@ LIST_PARAMETERS = ("page", "sort", "format", "all")
 
 
 def wanted_filters(name: str) -> dict[str, str]:
-    """Read the list's filters from the query string; bodies are those a DP targets unless `?all=1`.
+    """Read the list's filters from the query string, with its default filters unless `?all=1`.
 
     Raises:
         RequestError: a parameter the list does not take (a misspelt filter is not silently ignored).
@@ -60,9 +60,14 @@ def wanted_filters(name: str) -> dict[str, str]:
     if unknown:
         raise RequestError(f"{name} takes no parameter {', '.join(unknown)}: use {', '.join(allowed)}")
     wanted = {f: request.args[f].strip() for f in LISTINGS[name].filters if request.args.get(f, "").strip()}
-    if name == "bodies" and request.args.get("all") != "1":
-        wanted.setdefault("targeted", "yes")
-    return wanted
+    return {**_defaults(name), **wanted}
+
+
+def _defaults(name: str) -> dict[str, str]:
+    """Return the list's default filters that apply to this request (none with `?all=1`, none given)."""
+    if request.args.get("all") == "1":
+        return {}
+    return {f: v for f, v in LISTINGS[name].defaults.items() if not request.args.get(f, "").strip()}
 
 
 def list_columns(name: str) -> list[str]:
@@ -82,8 +87,8 @@ def _show(name: str, template: str) -> Response:
     order = request.args.get("sort") or listing.default_order
     wanted = wanted_filters(name)
     page = page_of(arranged(g.store, name, order, **wanted), page_number(), PAGE_SIZE)
-    implicit = name == "bodies" and "targeted" not in request.args  # the default, left out of links
-    params = {**{k: v for k, v in wanted.items() if not (implicit and k == "targeted")},
+    implicit = _defaults(name)  # left out of links: they apply anyway
+    params = {**{k: v for k, v in wanted.items() if k not in implicit},
               **({"sort": order} if order != listing.default_order else {}),
               **({"all": "1"} if request.args.get("all") == "1" else {})}
     links = {rel: url_for(f"lists.{name.replace('-', '_')}", page=number, **params)

@@ -8,7 +8,7 @@ the same `sort=` and filter parameters and refuse a bad one with the same messag
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.errors import RequestError
 from kg.rdf.namespaces import ID, slug_of
@@ -63,12 +63,14 @@ class Listing:
     """How one list may be ordered (the first order is the default) and filtered.
 
     `filters` maps a parameter to the row field it tests: a row passes when the field equals the
-    value, or holds it when the field is a list (case-insensitive either way).
+    value, or holds it when the field is a list (case-insensitive either way). `defaults` are filters
+    that apply unless asked for otherwise or `all=1` (bodies: only those a DP targets).
     """
 
     name: str
     orders: dict[str, Callable[[Row], object]]
     filters: dict[str, str]
+    defaults: dict[str, str] = field(default_factory=dict)
 
     @property
     def default_order(self) -> str:
@@ -117,7 +119,7 @@ def _passes(field: object, value: str) -> bool:
 LISTINGS: dict[str, Listing] = {listing.name: listing for listing in (
     Listing("dps", {"name": _by_name, "bodies": _most("bodies_targeted")}, {"theme": "themes", "region": "regions"}),
     Listing("bodies", {"dps": _most("dps"), "name": _by_name},
-            {"type": "type_id", "theme": "themes", "level": "levels", "targeted": "targeted"}),
+            {"type": "type_id", "theme": "themes", "level": "levels", "targeted": "targeted"}, {"targeted": "yes"}),
     Listing("themes", {"letter": lambda row: str(row["letter"]), "dps": _most("dps")}, {}),
     Listing("policy-areas", {"dps": _most("dps"), "name": _by_name, "activities": _most("activities")},
             {"theme": "themes"}),
@@ -219,11 +221,11 @@ def list_policy_areas(store: Store) -> list[Row]:
             FILTER(STRSTARTS(STR(?a), "{ID}policy-area/")) }} ORDER BY ?a ?l"""):
         areas.setdefault(str(r["a"]), {"iri": str(r["a"]), "slug": slug_of(r["a"]), "label": str(r["l"]),
                                         "activities": 0, "dps": 0, "themes": []})
-    for field, cls in (("activities", "eq:MainstreamingActivity"), ("dps", "eq:DevelopmentPartnership")):
+    for counted, cls in (("activities", "eq:MainstreamingActivity"), ("dps", "eq:DevelopmentPartnership")):
         for r in store.values(f"""SELECT ?a (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} ; eq:policyArea ?a }}
                 GROUP BY ?a"""):
             if str(r["a"]) in areas:
-                areas[str(r["a"])][field] = int(str(r["n"]))
+                areas[str(r["a"])][counted] = int(str(r["n"]))
     themes = _sets(store, """SELECT DISTINCT ?a ?t WHERE { ?dp a eq:DevelopmentPartnership ; eq:policyArea ?a ;
         eq:theme ?theme . ?theme skos:notation ?t }""", "a", "t")
     for iri, item in areas.items():

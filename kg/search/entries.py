@@ -198,8 +198,8 @@ def row_entries(store: Store, docs: Iterable[str] | None = None) -> list[Entry]:
         section = sections[activity_of[iri]]
         doc, number = numbers[iri]
         area = "; ".join(dict.fromkeys(section.text["policy"])) or "Strategy"
-        what = " ".join(" ".join(entry.text["what"][:1]).split())
-        entry.title = _cut(what, TITLE_CHARS) if what else f"{area}, row {number}"
+        what = " ".join(entry.text["what"][:1])
+        entry.title = shorten(what, TITLE_CHARS) if what else f"{area}, row {number}"
         entry.context = f"Row {number} · {area} · {section.title or slug_of(doc)}"
         entry.cells = cells.get((doc, number), {})
         entry.url = next((entry.cells[c] for c in ("what", "who", "how", "when", "why", "dps")
@@ -276,8 +276,14 @@ def manifest(store: Store) -> dict[str, str]:
     return {str(row["g"]): str(row["sha"]) for row in rows}
 
 
-def _cut(text: str, limit: int) -> str:
-    """Cut a text at a word boundary to at most `limit` characters, marking the cut with an ellipsis."""
+def shorten(text: str, limit: int) -> str:
+    """Return a text on one line, cut at a word boundary to at most `limit` characters, the cut marked by an
+    ellipsis (a hit's title and summary).
+
+    >>> shorten("Mentoring,  networks and more", 22), shorten("Mentoring,  networks and more", 19)
+    ('Mentoring, networks…', 'Mentoring…')
+    """
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 

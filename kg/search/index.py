@@ -206,9 +206,10 @@ def sync_index(store: Store, location: str) -> str:
     if not index_exists(location):
         build_index(store, location)
         return "built"
-    known = indexed_manifest(open_index(location))
+    ix = open_index(location)
+    known = indexed_manifest(ix)
     curated = str(CURATED_GRAPH)
-    if known.get(curated) != current.get(curated) or not _this_version(open_index(location)):
+    if known.get(curated) != current.get(curated) or not _this_version(ix):
         build_index(store, location)  # new reference data, or an index written by another version
         return "built"
     changed = sorted({g for g in set(current) | set(known) if current.get(g) != known.get(g)})

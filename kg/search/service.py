@@ -25,7 +25,7 @@ from whoosh.query import And, Every, MultiTerm, Query, Term
 from kg.errors import SearchError
 from kg.rdf.namespaces import ID, slug_of
 from kg.read.queries import labels, labels_under
-from kg.search.entries import FACETS, TEXT_FIELDS
+from kg.search.entries import FACETS, TEXT_FIELDS, shorten
 from kg.search.index import build_index, index_exists, open_index, sync_index, update_index
 from kg.search.query import Aliases, check, expand, fuzzy, parse, whoosh_failures
 from kg.store.base import Store
@@ -105,12 +105,6 @@ def _search(searcher: Any, query: Query, chosen: list[Term], limit: int) -> tupl
 def _first_best(fragment: Any) -> float:
     """Score a fragment as whoosh does, earlier first among equals (whoosh breaks ties by memory address)."""
     return highlight.BasicFragmentScorer()(fragment) - fragment.startchar * 1e-9
-
-
-def _first_words(text: str, limit: int) -> str:
-    """Return the start of a text, at most `limit` characters cut at a word, with an ellipsis if cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def snippet_parts(marked: str) -> list[tuple[str, bool]]:
@@ -359,7 +353,7 @@ class SearchIndex:
         marked_title = highlight.highlight(title, terms, analyzer, whole, formatter) if terms and title else ""
         summary = ""
         if stored["kind"] == "dp" and stored.get("aim") and not any(s["field"] == "aim" for s in snippets):
-            summary = _first_words(stored["aim"], SUMMARY_CHARS)
+            summary = shorten(stored["aim"], SUMMARY_CHARS)
         return Hit(id=stored["id"], kind=stored["kind"], title=title, url=stored.get("url", ""),
                    score=round(float(hit.score or 0.0), 4), snippets=snippets, cells=stored.get("cells") or {},
                    facets={n: stored[n].split(",") for n in FACETS if stored.get(n) and n != "kind"},
